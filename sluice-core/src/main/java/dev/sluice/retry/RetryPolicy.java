@@ -159,9 +159,7 @@ public final class RetryPolicy {
         return new RetryDecision.GiveUp(RetryDecision.Reason.ABORTED);
       }
       boolean retryable =
-          retryOn.isEmpty() && retryIfResult.isEmpty()
-              ? failureOrNull instanceof Exception
-              : matches(retryOn, failureOrNull);
+          retryOn.isEmpty() ? failureOrNull instanceof Exception : matches(retryOn, failureOrNull);
       if (!retryable) {
         return new RetryDecision.GiveUp(RetryDecision.Reason.NOT_RETRYABLE);
       }
@@ -214,7 +212,9 @@ public final class RetryPolicy {
 
   /**
    * Runs {@code work} with retries without blocking, waiting between attempts with the time
-   * source's {@link TimeSource#delay}. Cancelling the returned future stops further attempts.
+   * source's {@link TimeSource#delay}. The next attempt starts on the thread that completes the
+   * delay, so {@code work} should only start the call, not block. Cancelling the returned future
+   * stops further attempts.
    *
    * @param work starts one attempt
    * @param <T> the result type
@@ -357,8 +357,9 @@ public final class RetryPolicy {
     }
 
     /**
-     * Retries failures of these types (and their subtypes). Once any retry rule is set, only
-     * matching failures are retried; with none, every {@link Exception} is.
+     * Retries failures of these types (and their subtypes). Once any failure rule ({@code retryOn}
+     * or {@code retryIf}) is set, only matching failures are retried; with none, every {@link
+     * Exception} is. Result rules do not change which failures are retried.
      *
      * @param types the failure types
      * @return this builder

@@ -65,6 +65,35 @@ class RetryPolicyTest {
   }
 
   @Test
+  void resultRulesDoNotStopExceptionsFromBeingRetried() {
+    RetryPolicy policy =
+        fixedOneSecond().retryIfResult(r -> Integer.valueOf(503).equals(r)).build();
+    assertThat(policy.decide(1, Duration.ZERO, new IOException(), null, null))
+        .isEqualTo(new RetryDecision.Retry(ONE_SECOND));
+  }
+
+  @Test
+  void anInterruptedAttemptStopsBlockingRetriesAndKeepsTheInterrupt() {
+    RetryPolicy policy = fixedOneSecond().maxAttempts(5).build();
+    AtomicInteger calls = new AtomicInteger();
+    try {
+      assertThatThrownBy(
+              () ->
+                  policy.execute(
+                      () -> {
+                        calls.incrementAndGet();
+                        throw new InterruptedException();
+                      }))
+          .isInstanceOf(RetryException.class)
+          .hasCauseInstanceOf(InterruptedException.class);
+      assertThat(Thread.currentThread().isInterrupted()).isTrue();
+      assertThat(calls).hasValue(1);
+    } finally {
+      Thread.interrupted();
+    }
+  }
+
+  @Test
   void abortConditionsWinOverRetryRules() {
     RetryPolicy policy =
         fixedOneSecond()
