@@ -309,6 +309,28 @@ class RetryPolicyTest {
   }
 
   @Test
+  void asyncExecutionCanScheduleRetriesOnAScheduledExecutor() throws Exception {
+    RetryPolicy policy =
+        RetryPolicy.builder().backoff(Backoff.fixed(Duration.ofMillis(1))).maxAttempts(3).build();
+    java.util.concurrent.ScheduledExecutorService scheduler =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    try {
+      AtomicInteger calls = new AtomicInteger();
+      CompletableFuture<String> result =
+          policy.executeAsync(
+              () ->
+                  calls.incrementAndGet() < 3
+                      ? CompletableFuture.failedFuture(new IOException())
+                      : CompletableFuture.completedFuture("ok"),
+              scheduler);
+      assertThat(result.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("ok");
+      assertThat(calls).hasValue(3);
+    } finally {
+      scheduler.shutdownNow();
+    }
+  }
+
+  @Test
   void cancellingAnAsyncExecutionStopsFurtherAttempts() {
     RetryPolicy policy = fixedOneSecond().maxAttempts(5).build();
     AtomicInteger calls = new AtomicInteger();
