@@ -156,8 +156,13 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
 
   private CircuitOpenException rejection() {
     BreakerState state = current.get();
+    CircuitState reported = state.state();
+    if (reported == CircuitState.CLOSED || reported == CircuitState.DISABLED) {
+      // the breaker closed between our rejection and now: say so, with nothing to wait for
+      return new CircuitOpenException(name, CircuitState.HALF_OPEN, Duration.ZERO);
+    }
     return new CircuitOpenException(
-        name, state.state(), Duration.ofNanos(state.retryAfterNanos(time.nanoTime())));
+        name, reported, Duration.ofNanos(state.retryAfterNanos(time.nanoTime())));
   }
 
   @Override

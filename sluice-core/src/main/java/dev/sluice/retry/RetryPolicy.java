@@ -189,7 +189,7 @@ public final class RetryPolicy {
       }
       delay = schedule.maxDelay();
     }
-    if (schedule.maxElapsed() != null && elapsed.plus(delay).compareTo(schedule.maxElapsed()) > 0) {
+    if (schedule.maxElapsed() != null && endsAfter(elapsed, delay, schedule.maxElapsed())) {
       return new RetryDecision.GiveUp(RetryDecision.Reason.MAX_ELAPSED);
     }
     return new RetryDecision.Retry(delay);
@@ -244,6 +244,11 @@ public final class RetryPolicy {
 
   List<RetryListener> listeners() {
     return listeners;
+  }
+
+  /** Whether {@code elapsed + delay > budget}, without overflowing. */
+  private static boolean endsAfter(Duration elapsed, Duration delay, Duration budget) {
+    return delay.compareTo(budget.minus(elapsed)) > 0;
   }
 
   private static <X> boolean matches(List<Predicate<X>> predicates, X value) {

@@ -172,6 +172,51 @@ class BreakerAndRetryExamplesTest {
   }
 
   @Test
+  void retryAndBreakerTogetherExample() throws Exception {
+    CircuitBreaker breaker =
+        CircuitBreaker.builder()
+            .config(
+                CircuitBreakerConfig.builder()
+                    .consecutiveFailures(1)
+                    .openDelay(Duration.ofSeconds(10))
+                    .build())
+            .timeSource(time)
+            .build();
+    RetryPolicy policy =
+        RetryPolicy.builder()
+            .maxAttempts(3)
+            .backoff(Backoff.fixed(Duration.ofSeconds(1)))
+            .retryAfter(
+                (failure, result) ->
+                    failure instanceof CircuitOpenException open
+                        ? Optional.of(open.retryAfter())
+                        : Optional.empty())
+            .timeSource(time)
+            .build();
+    AtomicInteger calls = new AtomicInteger();
+    java.util.concurrent.CompletableFuture<String> body =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () ->
+                policy.execute(
+                    () ->
+                        breaker.call(
+                            () -> {
+                              if (calls.incrementAndGet() == 1) {
+                                throw new IOException("down");
+                              }
+                              return "body";
+                            })));
+    org.awaitility.Awaitility.await().until(() -> time.waiterCount() == 1);
+    time.advance(Duration.ofSeconds(1)); // attempt 2: rejected, the breaker says 9 s more
+    org.awaitility.Awaitility.await()
+        .until(() -> time.waiterCount() == 1 && breaker.snapshot().counts().rejected() == 1);
+    time.advance(Duration.ofSeconds(9)); // attempt 3: the half-open probe succeeds
+    assertThat(body.get()).isEqualTo("body");
+    assertThat(calls).hasValue(2);
+    assertThat(breaker.state()).isEqualTo(CircuitState.CLOSED);
+  }
+
+  @Test
   void rateLearningExample(@TempDir Path dir) {
     RateLearner learner =
         RateLearner.builder()
