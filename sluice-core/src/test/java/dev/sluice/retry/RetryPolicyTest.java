@@ -242,6 +242,43 @@ class RetryPolicyTest {
   }
 
   @Test
+  void listenersHearTheGiveUpWithItsReasonAndTheSuccess() {
+    List<RetryEvent> giveUps = new CopyOnWriteArrayList<>();
+    List<RetryEvent> successes = new CopyOnWriteArrayList<>();
+    RetryListener listener =
+        new RetryListener() {
+          @Override
+          public void onGiveUp(RetryEvent event) {
+            giveUps.add(event);
+          }
+
+          @Override
+          public void onSuccess(RetryEvent event) {
+            successes.add(event);
+          }
+        };
+    RetryPolicy policy = fixedOneSecond().maxAttempts(1).listener(listener).build();
+    IOException failure = new IOException();
+    assertThatThrownBy(
+            () ->
+                policy.execute(
+                    () -> {
+                      throw failure;
+                    }))
+        .hasCause(failure);
+    assertThat(policy.execute(() -> "ok")).isEqualTo("ok");
+    assertThat(giveUps)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.failure()).isSameAs(failure);
+              assertThat(e.decision())
+                  .isEqualTo(new RetryDecision.GiveUp(RetryDecision.Reason.MAX_ATTEMPTS));
+            });
+    assertThat(successes).singleElement().satisfies(e -> assertThat(e.result()).isEqualTo("ok"));
+  }
+
+  @Test
   void blockingExecutionRethrowsTheLastUncheckedFailureAndWrapsACheckedOne() {
     RetryPolicy policy = fixedOneSecond().maxAttempts(1).build();
     UncheckedIOException unchecked = new UncheckedIOException(new IOException());
