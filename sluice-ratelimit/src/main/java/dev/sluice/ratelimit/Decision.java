@@ -1,5 +1,6 @@
 package dev.sluice.ratelimit;
 
+import dev.sluice.ratelimit.internal.Evaluator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,34 +24,68 @@ public final class Decision {
   private final List<Limit> limits;
   private final long[] remaining;
   private final long[] resetAfterNanos;
+  private final long[] state;
+  private final long nowNanos;
   private final long retryAfterNanos;
   private final long violatedMask;
 
+  private Decision(
+      List<Limit> limits,
+      long[] remaining,
+      long[] resetAfterNanos,
+      long[] state,
+      long nowNanos,
+      long retryAfterNanos,
+      long violatedMask) {
+    this.limits = Objects.requireNonNull(limits, "limits");
+    this.remaining = remaining;
+    this.resetAfterNanos = resetAfterNanos;
+    this.state = state;
+    this.nowNanos = nowNanos;
+    this.retryAfterNanos = retryAfterNanos;
+    this.violatedMask = violatedMask;
+    this.allowed = violatedMask == 0;
+  }
+
   /**
-   * Creates a decision; stores build it, callers read it.
+   * Creates a decision from figures computed elsewhere, for a store that evaluates remotely.
    *
    * @param limits the limits decided on, in order
    * @param remaining per limit, the permits left after this decision
    * @param resetAfterNanos per limit, nanoseconds until it is whole again
    * @param retryAfterNanos 0 when allowed, else nanoseconds to wait or {@link #NEVER}
    * @param violatedMask bit {@code i} set when limit {@code i} refused the request; 0 when allowed
-   * @throws IllegalArgumentException if the arrays do not match the limits
+   * @return the decision
+   * @throws IllegalArgumentException if the arrays do not have one value per limit
    */
-  public Decision(
+  public static Decision of(
       List<Limit> limits,
       long[] remaining,
       long[] resetAfterNanos,
       long retryAfterNanos,
       long violatedMask) {
-    this.limits = Objects.requireNonNull(limits, "limits");
     if (remaining.length != limits.size() || resetAfterNanos.length != limits.size()) {
       throw new IllegalArgumentException("one remaining and one reset value per limit");
     }
-    this.remaining = remaining;
-    this.resetAfterNanos = resetAfterNanos;
-    this.retryAfterNanos = retryAfterNanos;
-    this.violatedMask = violatedMask;
-    this.allowed = violatedMask == 0;
+    return new Decision(
+        limits, remaining.clone(), resetAfterNanos.clone(), null, 0, retryAfterNanos, violatedMask);
+  }
+
+  /**
+   * Creates a decision that reads its figures on demand from the state the algorithms left, for an
+   * in-process store: it saves building arrays that a caller may never read.
+   *
+   * @param limits the limits decided on, in order
+   * @param state the state array after the decision, laid out by the algorithms of {@code
+   *     dev.sluice.ratelimit.internal}; never changed afterwards
+   * @param nowNanos the time the decision was made at
+   * @param retryAfterNanos 0 when allowed, else nanoseconds to wait or {@link #NEVER}
+   * @param violatedMask bit {@code i} set when limit {@code i} refused the request; 0 when allowed
+   * @return the decision
+   */
+  public static Decision ofState(
+      List<Limit> limits, long[] state, long nowNanos, long retryAfterNanos, long violatedMask) {
+    return new Decision(limits, null, null, state, nowNanos, retryAfterNanos, violatedMask);
   }
 
   /**
@@ -78,7 +113,9 @@ public final class Decision {
    * @return the remaining permits, never negative
    */
   public long remaining(int index) {
-    return remaining[index];
+    return state != null
+        ? Evaluator.remaining(limits, state, index, nowNanos)
+        : remaining[Objects.checkIndex(index, limits.size())];
   }
 
   /**
@@ -89,7 +126,9 @@ public final class Decision {
    * @return nanoseconds, 0 when it is full
    */
   public long resetAfterNanos(int index) {
-    return resetAfterNanos[index];
+    return state != null
+        ? Evaluator.resetAfter(limits, state, index, nowNanos)
+        : resetAfterNanos[Objects.checkIndex(index, limits.size())];
   }
 
   /**
@@ -99,7 +138,7 @@ public final class Decision {
    * @return the time until limit {@code index} is whole again
    */
   public Duration resetAfter(int index) {
-    return Duration.ofNanos(resetAfterNanos[index]);
+    return Duration.ofNanos(resetAfterNanos(index));
   }
 
   /**
@@ -153,9 +192,12 @@ public final class Decision {
    */
   public int tightest() {
     int best = -1;
-    for (int i = 0; i < remaining.length; i++) {
-      if (best < 0 || remaining[i] < remaining[best]) {
+    long fewest = Long.MAX_VALUE;
+    for (int i = 0; i < limits.size(); i++) {
+      long left = remaining(i);
+      if (best < 0 || left < fewest) {
         best = i;
+        fewest = left;
       }
     }
     return best;
@@ -169,7 +211,7 @@ public final class Decision {
           .append(limits.get(i).id())
           .append(violated(i) ? "!" : "")
           .append(" remaining=")
-          .append(remaining[i])
+          .append(remaining(i))
           .append(" reset=")
           .append(resetAfter(i));
     }

@@ -142,35 +142,73 @@ public final class Evaluator {
       }
       off += t.width(limit);
     }
-    long[] remaining = new long[n];
-    long[] resetAfter = new long[n];
-    off = 0;
-    for (int i = 0; i < n; i++) {
-      Limit limit = limits.get(i);
-      Transition t = transition(limit.algorithm());
-      if (violated == 0) {
+    if (violated == 0) {
+      off = 0;
+      for (int i = 0; i < n; i++) {
+        Limit limit = limits.get(i);
+        Transition t = transition(limit.algorithm());
         t.take(limit, s, off, cost, now);
+        off += t.width(limit);
       }
-      remaining[i] = t.remaining(limit, s, off, now);
-      resetAfter[i] = t.resetAfter(limit, s, off, now);
-      off += t.width(limit);
     }
-    return new Decision(limits, remaining, resetAfter, retryAfter, violated);
+    return Decision.ofState(limits, s, now, retryAfter, violated);
   }
 
   /**
-   * The time at which every limit of a decided key is whole again, after which its state equals a
-   * fresh one and may be forgotten.
+   * The time at which every limit of a key is whole again if nothing more is taken; from then on
+   * its state equals a fresh one and may be forgotten.
    *
-   * @param decision a decision just made
-   * @param now the time it was made at
+   * @param limits the limits of the key
+   * @param s its state, advanced to {@code now}
+   * @param now the current time
    * @return {@code now} plus the longest reset time
    */
-  public static long wholeAt(Decision decision, long now) {
+  public static long wholeAt(List<Limit> limits, long[] s, long now) {
     long longest = 0;
-    for (int i = 0, n = decision.limits().size(); i < n; i++) {
-      longest = Math.max(longest, decision.resetAfterNanos(i));
+    int off = 0;
+    for (int i = 0, n = limits.size(); i < n; i++) {
+      Limit limit = limits.get(i);
+      Transition t = transition(limit.algorithm());
+      longest = Math.max(longest, t.resetAfter(limit, s, off, now));
+      off += t.width(limit);
     }
     return now + longest;
+  }
+
+  private static int offset(List<Limit> limits, int index) {
+    int off = 0;
+    for (int i = 0; i < index; i++) {
+      Limit limit = limits.get(i);
+      off += transition(limit.algorithm()).width(limit);
+    }
+    return off;
+  }
+
+  /**
+   * Permits left in one limit of a decided state.
+   *
+   * @param limits the limits of the key
+   * @param s the state, advanced to {@code now}
+   * @param index which limit
+   * @param now the time of the state
+   * @return the remaining permits
+   */
+  public static long remaining(List<Limit> limits, long[] s, int index, long now) {
+    Limit limit = limits.get(index);
+    return transition(limit.algorithm()).remaining(limit, s, offset(limits, index), now);
+  }
+
+  /**
+   * Nanoseconds until one limit of a decided state is whole again.
+   *
+   * @param limits the limits of the key
+   * @param s the state, advanced to {@code now}
+   * @param index which limit
+   * @param now the time of the state
+   * @return nanoseconds, 0 when whole
+   */
+  public static long resetAfter(List<Limit> limits, long[] s, int index, long now) {
+    Limit limit = limits.get(index);
+    return transition(limit.algorithm()).resetAfter(limit, s, offset(limits, index), now);
   }
 }

@@ -113,7 +113,7 @@ public final class MemoryStore implements LimitStore {
       if (!decision.allowed()) {
         return decision;
       }
-      KeyState next = new KeyState(limits, s, now, Evaluator.wholeAt(decision, now));
+      KeyState next = new KeyState(limits, s, now, Evaluator.wholeAt(limits, s, now));
       if (entry.compareAndSet(current, next)) {
         return decision;
       }
