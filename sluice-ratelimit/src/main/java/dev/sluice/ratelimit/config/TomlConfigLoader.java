@@ -322,7 +322,7 @@ public final class TomlConfigLoader {
       return Algorithm.fromConfigName(text(node, where));
     } catch (RateLimitConfigException e) {
       throw new RateLimitConfigException(
-          where + "." + e.getMessage().replaceFirst("^algorithm ", ""), e);
+          where + " " + e.getMessage().replaceFirst("^algorithm ", ""), e);
     }
   }
 
