@@ -7,7 +7,7 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Violations and penalties per client, bounded: a client's record is dropped once its level is
  * forgotten and its violation window is over; when more than {@code maxClients} are tracked the
- * forgettable ones go first, then the oldest by penalty end.
+ * forgettable ones go first, then arbitrary ones until an eighth of the room is free.
  */
 final class PenaltyBox {
   private final ConcurrentHashMap<String, Record> records = new ConcurrentHashMap<>();
@@ -77,8 +77,10 @@ final class PenaltyBox {
     }
     try {
       records.values().removeIf(record -> now >= record.forgetAt);
+      // free an eighth of the room, so sweeps stay rare while a flood of clients goes on
+      long target = maxClients - maxClients / 8;
       Iterator<Record> it = records.values().iterator();
-      while (records.size() > maxClients && it.hasNext()) {
+      while (records.size() > target && it.hasNext()) {
         it.next();
         it.remove();
       }
