@@ -1,6 +1,7 @@
 package dev.sluice.durable;
 
 import dev.sluice.durable.store.ClaimRequest;
+import dev.sluice.durable.store.Completion;
 import dev.sluice.durable.store.ExecutionRecord;
 import dev.sluice.durable.store.ExecutionStore;
 import dev.sluice.durable.store.Lease;
@@ -57,6 +58,7 @@ public final class Worker implements AutoCloseable {
   private boolean wakeRequested;
   private volatile boolean claiming;
   private volatile boolean heartbeating;
+  private Completer completer;
   private Thread poller;
   private Thread heartbeater;
 
@@ -83,6 +85,7 @@ public final class Worker implements AutoCloseable {
     }
     claiming = true;
     heartbeating = true;
+    completer = new Completer(store, config.workerId());
     durable.attach(this);
     heartbeater =
         Thread.ofVirtual().name("sluice-heartbeat-" + config.workerId()).start(this::heartbeatLoop);
@@ -149,6 +152,7 @@ public final class Worker implements AutoCloseable {
   // ---- claiming --------------------------------------------------------------------------
 
   private void pollLoop() {
+    int claimBatch = Math.max(1, config.concurrency() / 4);
     long minIdle = config.pollInterval().toNanos();
     long maxIdle = config.maxPollInterval().toNanos();
     long idle = minIdle;
@@ -157,7 +161,8 @@ public final class Worker implements AutoCloseable {
       long deadline = time.deadlineAfter(Duration.ofNanos(idle));
       int free = config.concurrency() - running.size();
       int claimed = 0;
-      if (free > 0) {
+      // while most slots are busy, wait for a quarter to free up and claim them in one go
+      if (free > 0 && (free >= claimBatch || running.size() < claimBatch)) {
         try {
           claimed = claim(free);
         } catch (RuntimeException e) {
@@ -271,7 +276,7 @@ public final class Worker implements AutoCloseable {
       return;
     }
     String json = durable.codec().write(result, "result of " + execution.id());
-    if (!store.complete(lease, json, now())) {
+    if (!completer.complete(new Completion(lease, json, now()))) {
       context.rejected("completion");
     }
   }
@@ -401,6 +406,7 @@ public final class Worker implements AutoCloseable {
             e);
       }
     }
+    completer.stop();
     // last: a lease must not lapse while its handler may still be running
     heartbeating = false;
     lock.lock();
