@@ -56,6 +56,7 @@ public final class Worker implements AutoCloseable {
   private final AtomicLong rejectedWrites = new AtomicLong();
   private final AtomicLong finished = new AtomicLong();
   private boolean wakeRequested;
+  private long nextPurge; // poll thread only
   private volatile boolean claiming;
   private volatile boolean heartbeating;
   private Completer completer;
@@ -85,6 +86,7 @@ public final class Worker implements AutoCloseable {
     }
     claiming = true;
     heartbeating = true;
+    nextPurge = time.nanoTime();
     completer = new Completer(store, config.workerId());
     durable.attach(this);
     heartbeater =
@@ -173,8 +175,29 @@ public final class Worker implements AutoCloseable {
         idle = minIdle;
         continue; // there may be more due work
       }
+      purgeIfDue();
       boolean woken = awaitWake(deadline);
       idle = woken || claimed > 0 ? minIdle : Math.min(maxIdle, idle * 2);
+    }
+  }
+
+  private void purgeIfDue() {
+    if (config.retention() == null || time.nanoTime() - nextPurge < 0) {
+      return;
+    }
+    nextPurge = time.deadlineAfter(WorkerConfig.PURGE_INTERVAL);
+    try {
+      long purged = durable.purgeEndedBefore(config.retention(), WorkerConfig.PURGE_BATCH_SIZE);
+      if (purged > 0) {
+        LOG.log(
+            System.Logger.Level.INFO,
+            "worker {0} purged {1} executions that ended more than {2} ago",
+            id(),
+            purged,
+            config.retention());
+      }
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "worker " + id() + " could not purge", e);
     }
   }
 
