@@ -282,7 +282,9 @@ public final class Worker implements AutoCloseable {
       context.markFinishing();
       suspend(context, suspension);
       return;
-    } catch (Exception failure) {
+    } catch (Exception | Error failure) {
+      // an Error from a handler (an assertion, a stack overflow) fails the attempt like an
+      // exception; left unrecorded, the execution would crash every worker that claims it
       context.markFinishing();
       Suspension suspension = context.suspension();
       if (suspension != null) {
@@ -305,7 +307,7 @@ public final class Worker implements AutoCloseable {
   }
 
   private void failed(
-      Task<?, ?> task, ExecutionRecord execution, ExecutionContext context, Exception failure) {
+      Task<?, ?> task, ExecutionRecord execution, ExecutionContext context, Throwable failure) {
     String error = Retries.describe(failure);
     long now = now();
     long retryAt = Retries.nextAttemptAt(execution, task, failure, now);
