@@ -277,7 +277,7 @@ public final class Worker implements AutoCloseable {
     O result;
     try {
       I input = durable.codec().read(execution.inputJson(), task.inputType(), "input of " + lease);
-      result = task.handler().handle(context, input);
+      result = config.gate().call(() -> task.handler().handle(context, input));
     } catch (Suspension suspension) {
       context.markFinishing();
       suspend(context, suspension);

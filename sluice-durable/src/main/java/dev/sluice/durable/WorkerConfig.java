@@ -27,6 +27,8 @@ import java.util.UUID;
  * @param maxPollInterval the longest wait between claims when idle (the wait doubles while idle)
  * @param shutdownGrace how long {@link Worker#close()} lets running handlers finish before handing
  *     their executions back
+ * @param gate what every handler run passes through ({@link HandlerGate#OPEN} for nothing), such as
+ *     a throttle's {@code call}
  * @param retention how long ended executions (COMPLETED, CANCELLED, EXPIRED) are kept before the
  *     worker purges them, in batches, every {@link #PURGE_INTERVAL}; {@code null} keeps them
  */
@@ -39,6 +41,7 @@ public record WorkerConfig(
     Duration pollInterval,
     Duration maxPollInterval,
     Duration shutdownGrace,
+    HandlerGate gate,
     Duration retention) {
 
   /** How often a worker with a retention purges ended executions. */
@@ -60,6 +63,7 @@ public record WorkerConfig(
     Objects.requireNonNull(pollInterval, "worker.poll-interval");
     Objects.requireNonNull(maxPollInterval, "worker.max-poll-interval");
     Objects.requireNonNull(shutdownGrace, "worker.shutdown-grace");
+    Objects.requireNonNull(gate, "worker.gate");
     if (workerId.isBlank()) {
       throw new IllegalArgumentException("worker.id must not be blank, was \"" + workerId + "\"");
     }
@@ -125,6 +129,7 @@ public record WorkerConfig(
     private Duration maxPollInterval = Duration.ofSeconds(2);
     private Duration shutdownGrace = Duration.ofSeconds(30);
     private Duration retention;
+    private HandlerGate gate = HandlerGate.OPEN;
 
     private Builder() {}
 
@@ -229,6 +234,18 @@ public record WorkerConfig(
     }
 
     /**
+     * Runs every handler call through a gate, for example an adaptive throttle ({@code
+     * throttle::call}) so the worker's concurrency follows what the called service can take.
+     *
+     * @param gate the gate; {@link HandlerGate#OPEN} by default
+     * @return this builder
+     */
+    public Builder gate(HandlerGate gate) {
+      this.gate = Objects.requireNonNull(gate, "worker.gate");
+      return this;
+    }
+
+    /**
      * Purges ended executions older than {@code retention}, every {@link #PURGE_INTERVAL}, in
      * batches of {@link #PURGE_BATCH_SIZE}.
      *
@@ -258,6 +275,7 @@ public record WorkerConfig(
           pollInterval,
           maxPollInterval,
           shutdownGrace,
+          gate,
           retention);
     }
 
