@@ -76,6 +76,25 @@ final class ConfigKeys {
     return builder.build();
   }
 
+  static Map<String, String> toMap(ThrottleConfig config) {
+    Map<String, String> map = new TreeMap<>();
+    map.put("max-concurrency", Integer.toString(config.maxConcurrency()));
+    map.put("initial-concurrency", Integer.toString(config.initialConcurrency()));
+    map.put("min-dispatch-interval", Durations.format(config.minDispatchInterval()));
+    map.put("max-dispatch-interval", Durations.format(config.maxDispatchInterval()));
+    map.put("jitter-fraction", Double.toString(config.jitterFraction()));
+    map.put("failure-threshold", Integer.toString(config.failureThreshold()));
+    map.put("failure-window", Durations.format(config.failureWindow()));
+    map.put("cooling-period", Durations.format(config.coolingPeriod()));
+    map.put("safe-ceiling-decay", Durations.format(config.safeCeilingDecay()));
+    map.put("total-tasks", Long.toString(config.totalTasks()));
+    if (config.tokenBudget() != null) {
+      map.put(TOKENS, Long.toString(config.tokenBudget().tokens()));
+      map.put(WINDOW, Durations.format(config.tokenBudget().window()));
+    }
+    return map;
+  }
+
   static ThrottleConfig fromEnv(String prefix, Map<String, String> environment) {
     Objects.requireNonNull(prefix, "prefix");
     Objects.requireNonNull(environment, "environment");

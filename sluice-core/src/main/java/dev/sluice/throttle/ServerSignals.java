@@ -23,8 +23,8 @@ final class ServerSignals {
   private ServerSignals() {}
 
   /** What a response asked of the throttle. */
-  record Effect(Optional<Duration> pause, Optional<QuotaSignal> quota) {
-    static final Effect NONE = new Effect(Optional.empty(), Optional.empty());
+  record Effect(Optional<Duration> pause, List<QuotaSignal> quotas) {
+    static final Effect NONE = new Effect(Optional.empty(), List.of());
   }
 
   /** Reads the fields; never throws on malformed values. */
@@ -33,32 +33,46 @@ final class ServerSignals {
       return Effect.NONE;
     }
     Optional<Duration> pause = HeaderDialects.retryAfter(headers, now);
-    Optional<QuotaSignal> quota = HeaderDialects.ietf(headers);
-    if (quota.isEmpty()) {
-      quota =
+    List<QuotaSignal> quotas = HeaderDialects.ietf(headers);
+    if (quotas.isEmpty()) {
+      quotas =
           LegacyRateLimitHeaders.parse(
-              field(headers, "X-RateLimit-Limit"),
-              field(headers, "X-RateLimit-Remaining"),
-              field(headers, "X-RateLimit-Reset"),
-              now);
+                  field(headers, "X-RateLimit-Limit"),
+                  field(headers, "X-RateLimit-Remaining"),
+                  field(headers, "X-RateLimit-Reset"),
+                  now)
+              .map(List::of)
+              .orElse(List.of());
     }
-    return new Effect(pause, quota);
+    return new Effect(pause, quotas);
   }
 
-  /** Applies an effect to the pacer. */
+  /** Applies an effect to the pacer; with several quotas the most restrictive one wins. */
   static void apply(Effect effect, long nowNanos, DispatchPacer pacer) {
     effect.pause().ifPresent(p -> pacer.pauseUntil(nowNanos + p.toNanos()));
-    effect.quota().ifPresent(q -> pace(q, nowNanos, pacer));
+    long spacing = -1;
+    long until = nowNanos;
+    for (QuotaSignal signal : effect.quotas()) {
+      long reset = signal.resetAfter().map(Duration::toNanos).orElse(-1L);
+      if (signal.remaining() == 0) {
+        if (reset > 0) {
+          pacer.pauseUntil(nowNanos + reset);
+        }
+        continue;
+      }
+      long[] paced = pace(signal, reset);
+      if (paced[0] > spacing) {
+        spacing = paced[0];
+        until = nowNanos + paced[1];
+      }
+    }
+    if (spacing >= 0) {
+      pacer.setServerSpacing(spacing, until);
+    }
   }
 
-  static void pace(QuotaSignal signal, long now, DispatchPacer pacer) {
-    long reset = signal.resetAfter().map(Duration::toNanos).orElse(-1L);
-    if (signal.remaining() == 0) {
-      if (reset > 0) {
-        pacer.pauseUntil(now + reset);
-      }
-      return;
-    }
+  /** The spacing a quota asks for and how long it holds, in nanoseconds. */
+  private static long[] pace(QuotaSignal signal, long reset) {
     long spreadSpacing = reset > 0 ? reset / signal.remaining() : 0;
     long spacing;
     long hold = Math.max(MIN_HOLD_NANOS, reset);
@@ -74,7 +88,7 @@ final class ServerSignals {
     } else {
       spacing = spreadSpacing;
     }
-    pacer.setServerSpacing(spacing, now + hold);
+    return new long[] {spacing, hold};
   }
 
   /** The field's lines joined with ", ", looked up ignoring case; {@code null} if absent. */

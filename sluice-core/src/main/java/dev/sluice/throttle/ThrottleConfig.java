@@ -142,6 +142,16 @@ public record ThrottleConfig(
   }
 
   /**
+   * Writes the loadable settings as the kebab-case map {@link #fromMap} reads, so {@code
+   * fromMap(config.toMap())} equals {@code config} except for the failure predicate (code only).
+   *
+   * @return the settings, keys sorted
+   */
+  public Map<String, String> toMap() {
+    return ConfigKeys.toMap(this);
+  }
+
+  /**
    * Returns a builder holding this configuration, to derive a variant.
    *
    * @return a builder preset with every value of this configuration
