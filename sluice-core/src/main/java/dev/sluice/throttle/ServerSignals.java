@@ -73,7 +73,7 @@ final class ServerSignals {
 
   /** The spacing a quota asks for and how long it holds, in nanoseconds. */
   private static long[] pace(QuotaSignal signal, long reset) {
-    long spreadSpacing = reset > 0 ? reset / signal.remaining() : 0;
+    long spreadSpacing = reset > 0 ? reset / signal.remaining() : -1;
     long spacing;
     long hold = Math.max(MIN_HOLD_NANOS, reset);
     if (signal.quota().isPresent()
@@ -82,11 +82,16 @@ final class ServerSignals {
       long quota = signal.quota().getAsLong();
       long window = signal.window().get().toNanos();
       long policySpacing = window / quota;
-      spacing =
-          signal.remaining() * 2 >= quota ? policySpacing : Math.max(policySpacing, spreadSpacing);
+      if (spreadSpacing < 0) {
+        spacing = policySpacing;
+      } else if (signal.remaining() * 2 >= quota) {
+        spacing = policySpacing;
+      } else {
+        spacing = Math.max(policySpacing, spreadSpacing);
+      }
       hold = Math.max(hold, window);
     } else {
-      spacing = spreadSpacing;
+      spacing = Math.max(0, spreadSpacing);
     }
     return new long[] {spacing, hold};
   }
