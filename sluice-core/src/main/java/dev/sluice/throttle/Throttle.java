@@ -190,12 +190,14 @@ public final class Throttle {
       }
       long now = time.nanoTime();
       long dispatchAt = pacer.reserve(now);
-      if (dispatchAt > deadline) {
-        throw new ThrottleTimeoutException(timeout, "a dispatch slot");
+      if (dispatchAt > now) {
+        if (dispatchAt > deadline) {
+          throw new ThrottleTimeoutException(timeout, "a dispatch slot");
+        }
+        time.sleepUntil(dispatchAt);
+        checkAccepting();
       }
-      time.sleepUntil(dispatchAt);
-      checkAccepting();
-      return new Permit(this, generation, spend, time.nanoTime());
+      return new Permit(this, generation, spend, dispatchAt);
     } catch (RuntimeException | InterruptedException e) {
       if (spend != null) {
         tokens.reconcile(spend, 0);
