@@ -1,9 +1,10 @@
 package dev.sluice.throttle;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The right to make one call through a {@link Throttle}, held from {@link Throttle#acquire()} until
@@ -42,7 +43,19 @@ public final class Permit implements AutoCloseable {
   private final long generation;
   private final TokenWindow.Spend spend;
   private final long startNanos;
-  private final AtomicBoolean closed = new AtomicBoolean();
+  private static final VarHandle CLOSED;
+
+  static {
+    try {
+      CLOSED = MethodHandles.lookup().findVarHandle(Permit.class, "closed", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  @SuppressWarnings("unused") // read and written through CLOSED
+  private volatile boolean closed;
+
   private Outcome outcome = Outcome.NONE;
   private Throwable failure;
   private long tokens = -1;
@@ -107,7 +120,7 @@ public final class Permit implements AutoCloseable {
   /** Ends the call: applies the outcome, reconciles tokens and frees the slot. Idempotent. */
   @Override
   public void close() {
-    if (closed.compareAndSet(false, true)) {
+    if (CLOSED.compareAndSet(this, false, true)) {
       owner.complete(this);
     }
   }

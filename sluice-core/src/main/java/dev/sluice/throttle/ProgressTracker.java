@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Counts completed tasks and estimates the time left from recent throughput.
@@ -19,6 +20,7 @@ final class ProgressTracker {
 
   private final long total;
   private final AtomicLong completed = new AtomicLong();
+  private final LongAdder untracked = new LongAdder();
   private final AtomicLongArray stamps = new AtomicLongArray(SAMPLES);
   private final AtomicInteger lastDecile = new AtomicInteger();
 
@@ -33,6 +35,10 @@ final class ProgressTracker {
    * @return the 10% milestone just crossed (10, 20 ... 100), or 0 if none
    */
   int recordCompletion(long now) {
+    if (total <= 0) {
+      untracked.increment(); // no ETA or milestones to compute: keep the hot path uncontended
+      return 0;
+    }
     long count = completed.incrementAndGet();
     stamps.set((int) ((count - 1) % SAMPLES), now);
     if (total <= 0) {
@@ -50,7 +56,7 @@ final class ProgressTracker {
   }
 
   long completed() {
-    return completed.get();
+    return total <= 0 ? untracked.sum() : completed.get();
   }
 
   long total() {

@@ -171,14 +171,19 @@ public final class Throttle {
    */
   public Permit acquire(long estimatedTokens, Duration timeout) throws InterruptedException {
     checkAccepting();
-    long deadline = timeout == null ? NO_TIMEOUT : time.deadlineAfter(timeout);
-    review(time.nanoTime());
-    ConcurrencyGate.Result admitted = gate.acquire(deadline);
-    if (admitted == ConcurrencyGate.Result.CLOSED) {
-      throw new ThrottleClosedException(state());
-    }
-    if (admitted == ConcurrencyGate.Result.TIMED_OUT) {
-      throw new ThrottleTimeoutException(timeout, "a concurrency slot");
+    long now = time.nanoTime();
+    long deadline =
+        timeout == null ? NO_TIMEOUT : Nanos.saturatedAdd(now, Nanos.saturated(timeout));
+    review(now);
+    if (!gate.tryAcquire()) {
+      ConcurrencyGate.Result admitted = gate.acquire(deadline);
+      if (admitted == ConcurrencyGate.Result.CLOSED) {
+        throw new ThrottleClosedException(state());
+      }
+      if (admitted == ConcurrencyGate.Result.TIMED_OUT) {
+        throw new ThrottleTimeoutException(timeout, "a concurrency slot");
+      }
+      now = time.nanoTime();
     }
     TokenWindow.Spend spend = null;
     try {
@@ -187,8 +192,8 @@ public final class Throttle {
         if (spend == null) {
           throw new ThrottleTimeoutException(timeout, "token budget");
         }
+        now = time.nanoTime();
       }
-      long now = time.nanoTime();
       long dispatchAt = pacer.reserve(now);
       if (dispatchAt > now) {
         if (dispatchAt > deadline) {
@@ -487,7 +492,12 @@ public final class Throttle {
   }
 
   void complete(Permit permit) {
-    long now = time.nanoTime();
+    // the clock is read only when something needs it: the common success path may skip it
+    boolean timed =
+        progress.total() > 0
+            || nextReview != Long.MAX_VALUE
+            || permit.outcome() == Permit.Outcome.FAILURE;
+    long now = timed ? time.nanoTime() : Long.MIN_VALUE;
     try {
       if (tokens != null && permit.spend() != null) {
         long actual = permit.tokens() >= 0 ? permit.tokens() : permit.spend().amount;
@@ -639,9 +649,5 @@ public final class Throttle {
     return failure instanceof CompletionException && failure.getCause() != null
         ? failure.getCause()
         : failure;
-  }
-
-  static long saturatedDeadline(TimeSource time, Duration timeout) {
-    return Nanos.saturatedAdd(time.nanoTime(), Nanos.saturated(timeout));
   }
 }
