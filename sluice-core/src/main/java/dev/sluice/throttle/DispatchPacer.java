@@ -54,6 +54,13 @@ final class DispatchPacer {
     return slot;
   }
 
+  /** Whether pacing has ever been asked for; until then {@link #reserve} needs no clock. */
+  boolean active() {
+    return adaptiveIntervalNanos != 0
+        || serverSpacingUntil != Long.MIN_VALUE
+        || pausedUntil.get() != Long.MIN_VALUE;
+  }
+
   /** The spacing in force at {@code now}. */
   long interval(long now) {
     long adaptive = adaptiveIntervalNanos;

@@ -171,7 +171,10 @@ public final class Throttle {
    */
   public Permit acquire(long estimatedTokens, Duration timeout) throws InterruptedException {
     checkAccepting();
-    long now = time.nanoTime();
+    // the clock is read only when something needs it: a pending review, pacing, a wait
+    boolean timed =
+        timeout != null || tokens != null || nextReview != Long.MAX_VALUE || pacer.active();
+    long now = timed ? time.nanoTime() : Long.MIN_VALUE;
     long deadline =
         timeout == null ? NO_TIMEOUT : Nanos.saturatedAdd(now, Nanos.saturated(timeout));
     review(now);
@@ -194,7 +197,10 @@ public final class Throttle {
         }
         now = time.nanoTime();
       }
-      long dispatchAt = pacer.reserve(now);
+      if (!timed && pacer.active()) {
+        now = time.nanoTime(); // pacing began while this caller was on its way
+      }
+      long dispatchAt = now == Long.MIN_VALUE ? now : pacer.reserve(now);
       if (dispatchAt > now) {
         if (dispatchAt > deadline) {
           throw new ThrottleTimeoutException(timeout, "a dispatch slot");
