@@ -35,7 +35,8 @@ class TokenWindowProperties {
   void theWindowNeverExceedsTheBudgetByMoreThanTheUnderEstimates(@ForAll("calls") List<Call> calls)
       throws Exception {
     ManualTimeSource time = new ManualTimeSource();
-    TokenWindow window = new TokenWindow(time, new TokenBudget(BUDGET, Duration.ofNanos(WINDOW_NANOS)));
+    TokenWindow window =
+        new TokenWindow(time, new TokenBudget(BUDGET, Duration.ofNanos(WINDOW_NANOS)));
     List<long[]> admitted = new ArrayList<>(); // at, estimate, actual
     for (Call call : calls) {
       time.advance(Duration.ofMillis(call.gapMillis()));
