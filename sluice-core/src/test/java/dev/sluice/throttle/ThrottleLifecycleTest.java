@@ -172,6 +172,21 @@ class ThrottleLifecycleTest {
   }
 
   @Test
+  void acquireAsyncWaitsForTheTokenBudgetToo() throws Exception {
+    Throttle throttle =
+        throttle(quiet().tokenBudget(new TokenBudget(10, Duration.ofSeconds(5))).build(), time);
+    throttle.acquireAsync(10).get(5, java.util.concurrent.TimeUnit.SECONDS).close();
+    CompletableFuture<Permit> next = throttle.acquireAsync(5);
+    await().until(() -> time.waiterCount() == 1);
+    assertThat(next).isNotDone();
+
+    time.advance(Duration.ofSeconds(5));
+
+    next.get(5, java.util.concurrent.TimeUnit.SECONDS).close();
+    assertThat(throttle.snapshot().tokensUsed()).isEqualTo(5);
+  }
+
+  @Test
   void acquireWithATimeoutGivesUpWhenNoSlotFreesInTime() throws Exception {
     Throttle throttle = throttle(quiet().maxConcurrency(1).build(), time);
     Permit held = throttle.acquire();
