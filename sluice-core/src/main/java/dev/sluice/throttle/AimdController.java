@@ -20,11 +20,17 @@ import java.util.List;
  *   <li>Failures of calls dispatched before the latest slow-down are not counted: they measure the
  *       old rate, and counting them would cascade one burst of errors into several slow-downs.
  *   <li>Speed up after each full cooling period without a failure: concurrency +1 up to the
- *       ceiling, the interval halves down to its floor; again and again, not once.
+ *       ceiling, the interval halves down to its floor (within a millisecond of it, it snaps to
+ *       it); again and again, not once.
+ *   <li>At concurrency 1 with no interval yet, a slow-down cannot halve concurrency, so the
+ *       interval starts at twice the spacing the calls were dispatched at.
  *   <li>The ceiling returns to the maximum after the decay period without a failure.
  * </ul>
  */
 final class AimdController {
+  /** An interval this close to its floor is the floor: halving for ever would never arrive. */
+  private static final long SNAP_NANOS = 1_000_000L;
+
   private final int maxConcurrency;
   private final long minIntervalNanos;
   private final long maxIntervalNanos;
@@ -79,6 +85,17 @@ final class AimdController {
    * @return what happened; on {@link Verdict#SLOWED_DOWN} read the change with {@link #last}
    */
   Verdict onFailure(long now, long dispatchGeneration) {
+    return onFailure(now, dispatchGeneration, 0);
+  }
+
+  /**
+   * Records a failure, knowing the spacing the throttle was dispatching at.
+   *
+   * @param observedSpacingNanos the time between dispatches when the call failed, or 0 if unknown;
+   *     a slow-down at concurrency 1 with no interval yet starts the interval from it, since
+   *     concurrency cannot halve any further
+   */
+  Verdict onFailure(long now, long dispatchGeneration, long observedSpacingNanos) {
     if (dispatchGeneration >= 0 && dispatchGeneration < generation) {
       return Verdict.STALE;
     }
@@ -93,7 +110,11 @@ final class AimdController {
     int oldConcurrency = concurrency;
     long oldInterval = intervalNanos;
     concurrency = Math.max(1, concurrency / 2);
-    intervalNanos = Math.min(maxIntervalNanos, Math.max(minIntervalNanos, doubled(intervalNanos)));
+    long base = intervalNanos;
+    if (base == 0 && oldConcurrency == 1) {
+      base = observedSpacingNanos;
+    }
+    intervalNanos = Math.min(maxIntervalNanos, Math.max(minIntervalNanos, doubled(base)));
     boolean failedAtLearnedCeiling = oldConcurrency >= ceiling && ceiling < maxConcurrency;
     ceiling = failedAtLearnedCeiling ? Math.max(1, oldConcurrency - 1) : oldConcurrency;
     failures.clear();
@@ -146,7 +167,7 @@ final class AimdController {
       int oldConcurrency = concurrency;
       long oldInterval = intervalNanos;
       concurrency = Math.min(ceiling, concurrency + 1);
-      intervalNanos = Math.max(minIntervalNanos, intervalNanos / 2);
+      intervalNanos = halved(intervalNanos);
       coolingAnchor = stepAt;
       if (concurrency >= ceiling && intervalNanos <= minIntervalNanos) {
         cooling = false;
@@ -206,6 +227,12 @@ final class AimdController {
 
   long generation() {
     return generation;
+  }
+
+  /** Halves the interval; below a millisecond above the floor it snaps to the floor. */
+  private long halved(long value) {
+    long half = value / 2;
+    return half - minIntervalNanos < SNAP_NANOS ? minIntervalNanos : half;
   }
 
   private static long doubled(long value) {

@@ -145,7 +145,8 @@ public final class Permit implements AutoCloseable {
     return tokens;
   }
 
-  long startNanos() {
+  /** When the call was dispatched, or {@link Long#MIN_VALUE} if the clock was not read. */
+  long dispatchNanos() {
     return startNanos;
   }
 }

@@ -173,7 +173,11 @@ public final class Throttle {
     checkAccepting();
     // the clock is read only when something needs it: a pending review, pacing, a wait
     boolean timed =
-        timeout != null || tokens != null || nextReview != Long.MAX_VALUE || pacer.active();
+        timeout != null
+            || tokens != null
+            || nextReview != Long.MAX_VALUE
+            || pacer.active()
+            || gate.limit() == 1;
     long now = timed ? time.nanoTime() : Long.MIN_VALUE;
     long deadline =
         timeout == null ? NO_TIMEOUT : Nanos.saturatedAdd(now, Nanos.saturated(timeout));
@@ -370,7 +374,7 @@ public final class Throttle {
   public void recordFailure(Throwable cause) {
     Objects.requireNonNull(cause, "cause");
     if (config.failurePredicate().test(cause)) {
-      afterFailure(time.nanoTime(), -1);
+      afterFailure(time.nanoTime(), -1, 0);
     }
   }
 
@@ -513,7 +517,9 @@ public final class Throttle {
         case SUCCESS -> afterSuccess(now);
         case FAILURE -> {
           if (config.failurePredicate().test(permit.failure())) {
-            afterFailure(now, permit.generation());
+            long spacing =
+                permit.dispatchNanos() == Long.MIN_VALUE ? 0 : now - permit.dispatchNanos();
+            afterFailure(now, permit.generation(), spacing);
           }
         }
         case IGNORED, NONE -> review(now);
@@ -534,13 +540,14 @@ public final class Throttle {
     }
   }
 
-  private void afterFailure(long now, long dispatchGeneration) {
+  private void afterFailure(long now, long dispatchGeneration, long observedSpacing) {
     Adjustment slowDown = null;
     List<AimdController.Step> steps;
     adaptLock.lock();
     try {
       steps = reviewLocked(now);
-      if (aimd.onFailure(now, dispatchGeneration) == AimdController.Verdict.SLOWED_DOWN) {
+      if (aimd.onFailure(now, dispatchGeneration, observedSpacing)
+          == AimdController.Verdict.SLOWED_DOWN) {
         slowDown = aimd.last();
         applyLimitsLocked();
       }

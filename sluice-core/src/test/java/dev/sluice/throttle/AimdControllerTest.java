@@ -149,6 +149,37 @@ class AimdControllerTest {
     assertThat(aimd.concurrency()).isEqualTo(10);
   }
 
+  @Test
+  void atConcurrencyOneWithNoIntervalASlowDownStartsTheIntervalFromTheObservedSpacing() {
+    AimdController aimd =
+        new AimdController(
+            config().maxConcurrency(1).minDispatchInterval(Duration.ZERO).build(), T0);
+    aimd.onFailure(T0, -1, 50_000_000L);
+    aimd.onFailure(T0, -1, 50_000_000L);
+    aimd.onFailure(T0, -1, 50_000_000L);
+    assertThat(aimd.concurrency()).isEqualTo(1);
+    assertThat(aimd.intervalNanos()).isEqualTo(100_000_000L);
+
+    aimd.review(T0 + 10 * SECOND);
+    assertThat(aimd.intervalNanos()).isEqualTo(50_000_000L);
+  }
+
+  @Test
+  void anIntervalWithinAMillisecondOfItsFloorSnapsToIt() {
+    AimdController aimd =
+        new AimdController(
+            config().maxConcurrency(1).minDispatchInterval(Duration.ZERO).build(), T0);
+    fail(aimd, T0, 0);
+    aimd.onFailure(T0, -1, 1_500_000L);
+    aimd.onFailure(T0, -1, 1_500_000L);
+    aimd.onFailure(T0, -1, 1_500_000L); // interval 3 ms
+    aimd.review(T0 + 10 * SECOND); // 1.5 ms
+    aimd.review(T0 + 20 * SECOND); // 0.75 ms: snaps to 0
+    assertThat(aimd.intervalNanos()).isZero();
+    assertThat(aimd.cooling()).isFalse();
+    assertThat(aimd.review(T0 + 100 * SECOND)).isEmpty();
+  }
+
   @Property
   void limitsStayWithinTheirBoundsWhateverHappens(
       @ForAll @IntRange(min = 1, max = 64) int max, @ForAll("events") List<Long> events) {
