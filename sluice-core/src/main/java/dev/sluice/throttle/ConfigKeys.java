@@ -1,7 +1,9 @@
 package dev.sluice.throttle;
 
+import dev.sluice.breaker.CircuitBreakerConfig;
 import dev.sluice.time.Durations;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -14,6 +16,13 @@ import java.util.function.BiConsumer;
 final class ConfigKeys {
   private static final String TOKENS = "token-budget.tokens";
   private static final String WINDOW = "token-budget.window";
+  private static final String BREAKER = "circuit-breaker.";
+  private static final List<String> BREAKER_KEYS =
+      List.of(
+          "circuit-breaker.consecutive-failures",
+          "circuit-breaker.open-delay",
+          "circuit-breaker.max-open-delay",
+          "circuit-breaker.half-open-probes");
 
   /** Key to how its text value is applied; the budget's two keys are applied together. */
   private static final Map<String, BiConsumer<ThrottleConfig.Builder, String>> SETTERS =
@@ -38,6 +47,9 @@ final class ConfigKeys {
     SETTERS.put("total-tasks", (b, v) -> b.totalTasks(longInteger("total-tasks", v)));
     SETTERS.put(TOKENS, (b, v) -> {});
     SETTERS.put(WINDOW, (b, v) -> {});
+    for (String key : BREAKER_KEYS) {
+      SETTERS.put(key, (b, v) -> {});
+    }
   }
 
   private ConfigKeys() {}
@@ -73,7 +85,37 @@ final class ConfigKeys {
       builder.tokenBudget(
           new TokenBudget(longInteger(TOKENS, tokens.strip()), duration(WINDOW, window.strip())));
     }
+    if (BREAKER_KEYS.stream().anyMatch(settings::containsKey)) {
+      builder.circuitBreaker(breaker(settings));
+    }
     return builder.build();
+  }
+
+  /** The breaker's settings; keys not given keep the breaker's own defaults. */
+  private static CircuitBreakerConfig breaker(Map<String, String> settings) {
+    try {
+      return breakerOrThrow(settings);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("throttle.circuit-breaker: " + e.getMessage(), e);
+    }
+  }
+
+  private static CircuitBreakerConfig breakerOrThrow(Map<String, String> settings) {
+    CircuitBreakerConfig.Builder breaker = CircuitBreakerConfig.builder();
+    String value;
+    if ((value = settings.get(BREAKER_KEYS.get(0))) != null) {
+      breaker.consecutiveFailures(integer(BREAKER_KEYS.get(0), value.strip()));
+    }
+    if ((value = settings.get(BREAKER_KEYS.get(1))) != null) {
+      breaker.openDelay(duration(BREAKER_KEYS.get(1), value.strip()));
+    }
+    if ((value = settings.get(BREAKER_KEYS.get(2))) != null) {
+      breaker.maxOpenDelay(duration(BREAKER_KEYS.get(2), value.strip()));
+    }
+    if ((value = settings.get(BREAKER_KEYS.get(3))) != null) {
+      breaker.halfOpenProbes(integer(BREAKER_KEYS.get(3), value.strip()));
+    }
+    return breaker.build();
   }
 
   static Map<String, String> toMap(ThrottleConfig config) {
@@ -91,6 +133,13 @@ final class ConfigKeys {
     if (config.tokenBudget() != null) {
       map.put(TOKENS, Long.toString(config.tokenBudget().tokens()));
       map.put(WINDOW, Durations.format(config.tokenBudget().window()));
+    }
+    CircuitBreakerConfig breaker = config.circuitBreaker();
+    if (breaker != null) {
+      map.put(BREAKER_KEYS.get(0), Integer.toString(breaker.consecutiveFailures()));
+      map.put(BREAKER_KEYS.get(1), Durations.format(breaker.openDelay()));
+      map.put(BREAKER_KEYS.get(2), Durations.format(breaker.maxOpenDelay()));
+      map.put(BREAKER_KEYS.get(3), Integer.toString(breaker.halfOpenProbes()));
     }
     return map;
   }

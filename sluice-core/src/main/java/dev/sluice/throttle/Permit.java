@@ -1,7 +1,9 @@
 package dev.sluice.throttle;
 
+import dev.sluice.breaker.CircuitPermit;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -43,6 +45,8 @@ public final class Permit implements AutoCloseable {
   private final long generation;
   private final TokenWindow.Spend spend;
   private final long startNanos;
+  private final CircuitPermit circuit;
+  private Duration retryAfter;
   private static final VarHandle CLOSED;
 
   static {
@@ -60,7 +64,13 @@ public final class Permit implements AutoCloseable {
   private Throwable failure;
   private long tokens = -1;
 
-  Permit(Throttle owner, long generation, TokenWindow.Spend spend, long startNanos) {
+  Permit(
+      Throttle owner,
+      long generation,
+      TokenWindow.Spend spend,
+      long startNanos,
+      CircuitPermit circuit) {
+    this.circuit = circuit;
     this.owner = owner;
     this.generation = generation;
     this.spend = spend;
@@ -114,7 +124,10 @@ public final class Permit implements AutoCloseable {
    * @param headers the response's header fields, for example {@code response.headers().map()}
    */
   public void recordHeaders(Map<String, List<String>> headers) {
-    owner.applyHeaders(headers, outcome == Outcome.FAILURE);
+    Duration asked = owner.applyHeaders(headers);
+    if (asked != null) {
+      retryAfter = asked;
+    }
   }
 
   /** Ends the call: applies the outcome, reconciles tokens and frees the slot. Idempotent. */
@@ -131,6 +144,14 @@ public final class Permit implements AutoCloseable {
 
   Throwable failure() {
     return failure;
+  }
+
+  CircuitPermit circuit() {
+    return circuit;
+  }
+
+  Duration retryAfter() {
+    return retryAfter;
   }
 
   long generation() {

@@ -1,5 +1,9 @@
 package dev.sluice.throttle;
 
+import dev.sluice.breaker.CircuitBreaker;
+import dev.sluice.breaker.CircuitOpenException;
+import dev.sluice.breaker.CircuitPermit;
+import dev.sluice.breaker.CircuitState;
 import dev.sluice.time.Nanos;
 import dev.sluice.time.TimeSource;
 import java.lang.System.Logger.Level;
@@ -55,6 +59,7 @@ public final class Throttle {
   private final DispatchPacer pacer;
   private final TokenWindow tokens;
   private final ProgressTracker progress;
+  private final CircuitBreaker breaker;
   private final ReentrantLock adaptLock = new ReentrantLock();
   private final AimdController aimd;
   private final ReentrantLock stateLock = new ReentrantLock();
@@ -75,6 +80,15 @@ public final class Throttle {
     this.pacer = new DispatchPacer(aimd.intervalNanos(), config.jitterFraction(), random);
     this.tokens = config.tokenBudget() == null ? null : new TokenWindow(time, config.tokenBudget());
     this.progress = new ProgressTracker(config.totalTasks());
+    this.breaker =
+        config.circuitBreaker() == null
+            ? null
+            : CircuitBreaker.builder()
+                .name("throttle")
+                .config(config.circuitBreaker())
+                .timeSource(time)
+                .listener(transition -> publishState())
+                .build();
     this.nextReview = aimd.nextReview();
   }
 
@@ -171,6 +185,7 @@ public final class Throttle {
    */
   public Permit acquire(long estimatedTokens, Duration timeout) throws InterruptedException {
     checkAccepting();
+    failFastIfOpen();
     // the clock is read only when something needs it: a pending review, pacing, a wait
     boolean timed =
         timeout != null
@@ -212,7 +227,7 @@ public final class Throttle {
         time.sleepUntil(dispatchAt);
         checkAccepting();
       }
-      return new Permit(this, generation, spend, dispatchAt);
+      return new Permit(this, generation, spend, dispatchAt, circuitPermission());
     } catch (RuntimeException | InterruptedException e) {
       if (spend != null) {
         tokens.reconcile(spend, 0);
@@ -243,7 +258,8 @@ public final class Throttle {
   public CompletableFuture<Permit> acquireAsync(long estimatedTokens) {
     try {
       checkAccepting();
-    } catch (ThrottleClosedException e) {
+      failFastIfOpen();
+    } catch (ThrottleClosedException | CircuitOpenException e) {
       return CompletableFuture.failedFuture(e);
     }
     review(time.nanoTime());
@@ -282,7 +298,18 @@ public final class Throttle {
   }
 
   private void handOver(TokenWindow.Spend spend, CompletableFuture<Permit> result) {
-    Permit permit = new Permit(this, generation, spend, time.nanoTime());
+    CircuitPermit circuit;
+    try {
+      circuit = circuitPermission();
+    } catch (CircuitOpenException e) {
+      if (spend != null) {
+        tokens.reconcile(spend, 0);
+      }
+      gate.release();
+      result.completeExceptionally(e);
+      return;
+    }
+    Permit permit = new Permit(this, generation, spend, time.nanoTime(), circuit);
     if (lifecycle.get() != Lifecycle.OPEN) {
       permit.close();
       result.completeExceptionally(new ThrottleClosedException(state()));
@@ -442,6 +469,9 @@ public final class Throttle {
     if (phase == Lifecycle.DRAINING) {
       return ThrottleState.DRAINING;
     }
+    if (breaker != null && isOpen(breaker.state())) {
+      return ThrottleState.CIRCUIT_OPEN;
+    }
     return cooling ? ThrottleState.COOLING : ThrottleState.RUNNING;
   }
 
@@ -496,9 +526,11 @@ public final class Throttle {
 
   // ---- called by Permit ----
 
-  void applyHeaders(Map<String, List<String>> headers, boolean failed) {
+  /** Applies a response's signals; returns its Retry-After, if any, for the breaker. */
+  Duration applyHeaders(Map<String, List<String>> headers) {
     ServerSignals.Effect effect = ServerSignals.read(headers, time.now());
     ServerSignals.apply(effect, time.nanoTime(), pacer);
+    return effect.pause().orElse(null);
   }
 
   void complete(Permit permit) {
@@ -524,9 +556,58 @@ public final class Throttle {
         }
         case IGNORED, NONE -> review(now);
       }
+      reportToBreaker(permit);
     } finally {
       gate.release();
     }
+  }
+
+  private void reportToBreaker(Permit permit) {
+    CircuitPermit circuit = permit.circuit();
+    if (circuit == null) {
+      return;
+    }
+    switch (permit.outcome()) {
+      case SUCCESS -> circuit.onSuccess();
+      case FAILURE -> {
+        if (config.failurePredicate().test(permit.failure())) {
+          circuit.onFailure();
+          Duration retryAfter = permit.retryAfter();
+          if (retryAfter != null
+              && isOpen(breaker.state())
+              && retryAfter.compareTo(breaker.retryAfter()) > 0) {
+            breaker.openUntil(time.now().plus(retryAfter)); // the server said when to come back
+          }
+        } else {
+          circuit.onIgnore();
+        }
+      }
+      case IGNORED, NONE -> circuit.onIgnore();
+    }
+  }
+
+  private void failFastIfOpen() {
+    if (breaker != null) {
+      CircuitState circuitState = breaker.state();
+      if (isOpen(circuitState)) {
+        throw new CircuitOpenException(breaker.name(), circuitState, breaker.retryAfter());
+      }
+    }
+  }
+
+  /** Takes the breaker's permission last, after every wait, so a half-open probe is not held. */
+  private CircuitPermit circuitPermission() {
+    if (breaker == null) {
+      return null;
+    }
+    return breaker
+        .tryAcquire()
+        .orElseThrow(
+            () -> new CircuitOpenException(breaker.name(), breaker.state(), breaker.retryAfter()));
+  }
+
+  private static boolean isOpen(CircuitState circuitState) {
+    return circuitState == CircuitState.OPEN || circuitState == CircuitState.FORCED_OPEN;
   }
 
   private void afterSuccess(long now) {

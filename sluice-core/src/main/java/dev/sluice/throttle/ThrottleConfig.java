@@ -1,5 +1,6 @@
 package dev.sluice.throttle;
 
+import dev.sluice.breaker.CircuitBreakerConfig;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -26,6 +27,9 @@ import java.util.function.Predicate;
  * @param coolingPeriod how long without a failure before each speed-up step
  * @param safeCeilingDecay how long without a failure before the safe ceiling returns to the maximum
  * @param tokenBudget an optional rolling token budget, or {@code null}
+ * @param circuitBreaker an optional circuit breaker inside the throttle, or {@code null}; while it
+ *     is open, acquires fail fast with {@link dev.sluice.breaker.CircuitOpenException} and the
+ *     state is {@link ThrottleState#CIRCUIT_OPEN}
  * @param totalTasks the number of tasks expected, for progress and ETA; 0 means unknown
  * @param failurePredicate decides which exceptions count as failures for slowing down; the others
  *     are recorded as ignored
@@ -41,6 +45,7 @@ public record ThrottleConfig(
     Duration coolingPeriod,
     Duration safeCeilingDecay,
     TokenBudget tokenBudget,
+    CircuitBreakerConfig circuitBreaker,
     long totalTasks,
     Predicate<Throwable> failurePredicate) {
 
@@ -168,6 +173,7 @@ public record ThrottleConfig(
     b.coolingPeriod = coolingPeriod;
     b.safeCeilingDecay = safeCeilingDecay;
     b.tokenBudget = tokenBudget;
+    b.circuitBreaker = circuitBreaker;
     b.totalTasks = totalTasks;
     b.failurePredicate = failurePredicate;
     return b;
@@ -204,6 +210,7 @@ public record ThrottleConfig(
     private Duration coolingPeriod = Duration.ofSeconds(10);
     private Duration safeCeilingDecay = Duration.ofMinutes(5);
     private TokenBudget tokenBudget;
+    private CircuitBreakerConfig circuitBreaker;
     private long totalTasks;
     private Predicate<Throwable> failurePredicate = failure -> true;
 
@@ -329,6 +336,19 @@ public record ThrottleConfig(
     }
 
     /**
+     * Puts a circuit breaker inside the throttle, or removes it with {@code null}. Every permit
+     * reports its outcome to it; {@code Retry-After} on a failure holds an open breaker open until
+     * then.
+     *
+     * @param value the breaker's settings, or {@code null} for none
+     * @return this builder
+     */
+    public Builder circuitBreaker(CircuitBreakerConfig value) {
+      this.circuitBreaker = value;
+      return this;
+    }
+
+    /**
      * Sets the number of tasks expected, for progress, ETA and milestones.
      *
      * @param value zero (unknown) or positive
@@ -370,6 +390,7 @@ public record ThrottleConfig(
           coolingPeriod,
           safeCeilingDecay,
           tokenBudget,
+          circuitBreaker,
           totalTasks,
           failurePredicate);
     }
