@@ -152,6 +152,8 @@ public final class Throttle {
    *
    * @return the permit; close it when the call is over
    * @throws ThrottleClosedException if the throttle is closed or draining, now or while waiting
+   * @throws dev.sluice.breaker.CircuitOpenException if the embedded circuit breaker is open; it
+   *     carries the time to retry after
    * @throws InterruptedException if interrupted while waiting; nothing is held then
    */
   public Permit acquire() throws InterruptedException {
@@ -181,6 +183,7 @@ public final class Throttle {
    * @throws IllegalArgumentException if the estimate is negative or larger than the whole budget
    * @throws ThrottleTimeoutException if the timeout passed first; nothing is held then
    * @throws ThrottleClosedException if the throttle is closed or draining
+   * @throws CircuitOpenException if the embedded circuit breaker is open or has no probe to spare
    * @throws InterruptedException if interrupted while waiting; nothing is held then
    */
   public Permit acquire(long estimatedTokens, Duration timeout) throws InterruptedException {
@@ -243,7 +246,7 @@ public final class Throttle {
    * reservation waits on a virtual thread.
    *
    * @return the future permit; it fails with {@link ThrottleClosedException} if the throttle closes
-   *     first
+   *     first, or with {@link CircuitOpenException} while the embedded breaker is open
    */
   public CompletableFuture<Permit> acquireAsync() {
     return acquireAsync(1);
