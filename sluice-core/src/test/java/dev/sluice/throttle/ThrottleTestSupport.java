@@ -1,0 +1,73 @@
+package dev.sluice.throttle;
+
+import dev.sluice.time.ManualTimeSource;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** Shared helpers: a throttle on manual time, and recorders of its events. */
+final class ThrottleTestSupport {
+  private ThrottleTestSupport() {}
+
+  static ThrottleConfig.Builder quiet() {
+    return ThrottleConfig.builder()
+        .maxConcurrency(8)
+        .jitterFraction(0)
+        .coolingPeriod(Duration.ofSeconds(10))
+        .safeCeilingDecay(Duration.ofSeconds(300));
+  }
+
+  static Throttle throttle(ThrottleConfig config, ManualTimeSource time) {
+    return Throttle.create(config, time, new Random(1));
+  }
+
+  /** One call that fails with an I/O error. */
+  static void failOnce(Throttle throttle) throws InterruptedException {
+    try (Permit permit = throttle.acquire()) {
+      permit.recordFailure(new IOException("HTTP 503"));
+    }
+  }
+
+  /** One call that succeeds. */
+  static void succeedOnce(Throttle throttle) throws InterruptedException {
+    try (Permit permit = throttle.acquire()) {
+      permit.recordSuccess();
+    }
+  }
+
+  /** Records every event a throttle reports. */
+  static final class Events implements ThrottleListener {
+    final List<Adjustment> slowDowns = new CopyOnWriteArrayList<>();
+    final List<Adjustment> speedUps = new CopyOnWriteArrayList<>();
+    final List<String> states = new CopyOnWriteArrayList<>();
+    final List<Integer> milestones = new CopyOnWriteArrayList<>();
+    final List<Integer> ceilingResets = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void onSlowDown(Adjustment change) {
+      slowDowns.add(change);
+    }
+
+    @Override
+    public void onSpeedUp(Adjustment change) {
+      speedUps.add(change);
+    }
+
+    @Override
+    public void onCeilingReset(int oldCeiling, int newCeiling) {
+      ceilingResets.add(newCeiling);
+    }
+
+    @Override
+    public void onStateChange(ThrottleState from, ThrottleState to) {
+      states.add(from + "->" + to);
+    }
+
+    @Override
+    public void onMilestone(int percent, ThrottleSnapshot snapshot) {
+      milestones.add(percent);
+    }
+  }
+}
