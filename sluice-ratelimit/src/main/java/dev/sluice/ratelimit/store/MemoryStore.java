@@ -1,0 +1,235 @@
+package dev.sluice.ratelimit.store;
+
+import dev.sluice.ratelimit.Decision;
+import dev.sluice.ratelimit.Limit;
+import dev.sluice.ratelimit.RateLimitConfigException;
+import dev.sluice.ratelimit.internal.Evaluator;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A bounded, lock-free, in-process {@link LimitStore} for a single node.
+ *
+ * <p>Each key's state is an immutable snapshot replaced by compare-and-set, so threads deciding on
+ * different keys never wait for each other and threads racing on one key retry instead of blocking;
+ * a denial writes nothing. A key is forgotten once it is whole again (every limit back to full),
+ * which loses nothing. When more than {@code maxKeys} keys are tracked, one thread sweeps: it drops
+ * every whole key and, if that is not enough, the keys closest to being whole, until an eighth of
+ * the room is free. The number of keys is therefore at most {@code maxKeys}, plus one for each
+ * thread inserting while a sweep runs.
+ *
+ * <pre>{@code
+ * LimitStore store = MemoryStore.withMaxKeys(1_000_000);
+ * }</pre>
+ */
+public final class MemoryStore implements LimitStore {
+  /** The bound used by {@link #create()}. */
+  public static final long DEFAULT_MAX_KEYS = 1_000_000;
+
+  private static final int SAMPLE = 512;
+
+  private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+  private final long maxKeys;
+  private final long target;
+  private final ReentrantLock sweepLock = new ReentrantLock();
+
+  private MemoryStore(long maxKeys) {
+    if (maxKeys < 1) {
+      throw new RateLimitConfigException("store.max-keys must be >= 1, was " + maxKeys);
+    }
+    this.maxKeys = maxKeys;
+    this.target = maxKeys - Math.max(1, maxKeys / 8);
+  }
+
+  /**
+   * A store bounded to {@value #DEFAULT_MAX_KEYS} keys.
+   *
+   * @return a new store
+   */
+  public static MemoryStore create() {
+    return new MemoryStore(DEFAULT_MAX_KEYS);
+  }
+
+  /**
+   * A store bounded to {@code maxKeys} keys.
+   *
+   * @param maxKeys the most keys to keep state for, at least 1
+   * @return a new store
+   * @throws RateLimitConfigException if {@code maxKeys} is below 1
+   */
+  public static MemoryStore withMaxKeys(long maxKeys) {
+    return new MemoryStore(maxKeys);
+  }
+
+  /**
+   * The configured bound.
+   *
+   * @return the most keys kept
+   */
+  public long maxKeys() {
+    return maxKeys;
+  }
+
+  @Override
+  public long size() {
+    return entries.mappingCount();
+  }
+
+  @Override
+  public Decision decide(String key, List<Limit> limits, long cost, long nowNanos) {
+    Entry entry = entries.get(key);
+    if (entry == null) {
+      entry = insert(key, nowNanos);
+    }
+    while (true) {
+      KeyState current = entry.state;
+      if (current == KeyState.DEAD) {
+        entries.remove(key, entry);
+        entry = insert(key, nowNanos);
+        continue;
+      }
+      long now = nowNanos;
+      long[] s;
+      if (current == null) {
+        s = Evaluator.fresh(limits, now);
+      } else {
+        // a thread with an older reading of the clock acts at the latest time seen
+        now = Math.max(now, current.time);
+        if (now >= current.wholeAt) {
+          s = Evaluator.fresh(limits, now);
+        } else if (current.limits == limits || current.limits.equals(limits)) {
+          s = current.values.clone();
+        } else {
+          s = Evaluator.migrate(current.limits, current.values, limits, now);
+        }
+      }
+      Decision decision = Evaluator.decide(limits, s, cost, now);
+      if (!decision.allowed()) {
+        return decision;
+      }
+      KeyState next = new KeyState(limits, s, now, Evaluator.wholeAt(limits, s, now));
+      if (entry.compareAndSet(current, next)) {
+        return decision;
+      }
+    }
+  }
+
+  private Entry insert(String key, long now) {
+    Entry fresh = new Entry();
+    Entry prior = entries.putIfAbsent(key, fresh);
+    if (prior != null) {
+      return prior;
+    }
+    if (entries.mappingCount() > maxKeys) {
+      // one sweeper at a time; other inserters wait for it, so each adds at most one key meanwhile
+      sweepLock.lock();
+      try {
+        if (entries.mappingCount() > maxKeys) {
+          sweep(now);
+        }
+      } finally {
+        sweepLock.unlock();
+      }
+    }
+    return fresh;
+  }
+
+  /** Drops whole keys, then the keys closest to whole, until the size is at most the target. */
+  private void sweep(long now) {
+    evictWholeBy(now, Long.MAX_VALUE);
+    long excess = entries.mappingCount() - target;
+    if (excess <= 0) {
+      return;
+    }
+    long[] sample = sampleWholeAt();
+    if (sample.length > 0) {
+      Arrays.sort(sample);
+      double share = Math.min(1.0, (double) excess / Math.max(1, entries.mappingCount()));
+      int index = (int) Math.min(sample.length - 1, Math.ceil(share * sample.length));
+      evictWholeBy(sample[index], entries.mappingCount() - target);
+    }
+    evictWholeBy(Long.MAX_VALUE, entries.mappingCount() - target);
+  }
+
+  private long[] sampleWholeAt() {
+    long[] sample = new long[SAMPLE];
+    int n = 0;
+    for (Entry entry : entries.values()) {
+      if (n == SAMPLE) {
+        break;
+      }
+      KeyState state = entry.state;
+      sample[n++] = state == null ? Long.MIN_VALUE : state.wholeAt;
+    }
+    return Arrays.copyOf(sample, n);
+  }
+
+  /**
+   * Removes keys whole by {@code threshold}; with a finite budget, at most that many, and
+   * regardless of the time when the threshold is {@code Long.MAX_VALUE}.
+   */
+  private void evictWholeBy(long threshold, long budget) {
+    if (budget <= 0) {
+      return;
+    }
+    long removed = 0;
+    Iterator<Map.Entry<String, Entry>> it = entries.entrySet().iterator();
+    while (it.hasNext() && removed < budget) {
+      Map.Entry<String, Entry> mapping = it.next();
+      Entry entry = mapping.getValue();
+      KeyState state = entry.state;
+      boolean due = state == null || state.wholeAt <= threshold;
+      if (state != KeyState.DEAD && due && entry.compareAndSet(state, KeyState.DEAD)) {
+        entries.remove(mapping.getKey(), entry);
+        removed++;
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "MemoryStore[keys=" + entries.mappingCount() + ", maxKeys=" + maxKeys + "]";
+  }
+
+  /** The mutable cell of one key: a reference to its current immutable snapshot. */
+  private static final class Entry {
+    private static final VarHandle STATE;
+
+    static {
+      try {
+        STATE = MethodHandles.lookup().findVarHandle(Entry.class, "state", KeyState.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
+    volatile KeyState state;
+
+    boolean compareAndSet(KeyState expected, KeyState next) {
+      return STATE.compareAndSet(this, expected, next);
+    }
+  }
+
+  /** One key's state at one time; replaced whole, never changed. */
+  private static final class KeyState {
+    static final KeyState DEAD = new KeyState(List.of(), new long[0], 0, 0);
+
+    final List<Limit> limits;
+    final long[] values;
+    final long time;
+    final long wholeAt;
+
+    KeyState(List<Limit> limits, long[] values, long time, long wholeAt) {
+      this.limits = limits;
+      this.values = values;
+      this.time = time;
+      this.wholeAt = wholeAt;
+    }
+  }
+}

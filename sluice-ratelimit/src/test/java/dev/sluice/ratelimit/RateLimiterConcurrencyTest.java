@@ -1,0 +1,135 @@
+package dev.sluice.ratelimit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.ratelimit.store.MemoryStore;
+import dev.sluice.time.ManualTimeSource;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class RateLimiterConcurrencyTest {
+  private static final int THREADS = 8;
+  private static final int CALLS_PER_THREAD = 20_000;
+
+  private static long hammer(RateLimiter limiter, List<Limit> limits) throws Exception {
+    AtomicLong admitted = new AtomicLong();
+    CountDownLatch start = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < THREADS; t++) {
+        futures.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  for (int i = 0; i < CALLS_PER_THREAD; i++) {
+                    if (limiter.decide("hot", limits).allowed()) {
+                      admitted.incrementAndGet();
+                    }
+                  }
+                  return null;
+                }));
+      }
+      start.countDown();
+      for (Future<?> future : futures) {
+        future.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    return admitted.get();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Algorithm.class)
+  void eightThreadsHammeringOneKeyAdmitExactlyTheQuotaWithinAWindow(Algorithm algorithm)
+      throws Exception {
+    ManualTimeSource time = new ManualTimeSource();
+    RateLimiter limiter = RateLimiter.builder().timeSource(time).build();
+    Limit limit =
+        Limit.builder("per-minute")
+            .quota(5_000)
+            .window(Duration.ofMinutes(1))
+            .algorithm(algorithm)
+            .build();
+
+    assertThat(hammer(limiter, List.of(limit))).isEqualTo(5_000);
+
+    // two windows on, even the sliding window has forgotten the first round
+    time.advance(Duration.ofMinutes(2));
+    assertThat(hammer(limiter, List.of(limit))).isEqualTo(5_000);
+  }
+
+  @Test
+  void eightThreadsOnSeveralLimitsAdmitExactlyTheTightestQuota() throws Exception {
+    ManualTimeSource time = new ManualTimeSource();
+    RateLimiter limiter = RateLimiter.builder().timeSource(time).build();
+    List<Limit> limits =
+        List.of(
+            Limit.of("per-second", 3_000, Duration.ofSeconds(1)),
+            Limit.builder("per-hour")
+                .quota(2_500)
+                .window(Duration.ofHours(1))
+                .algorithm(Algorithm.SLIDING_WINDOW)
+                .build());
+
+    assertThat(hammer(limiter, limits)).isEqualTo(2_500);
+  }
+
+  @Test
+  void aMillionDistinctKeysStayWithinTheConfiguredBound() {
+    ManualTimeSource time = new ManualTimeSource();
+    MemoryStore store = MemoryStore.withMaxKeys(50_000);
+    RateLimiter limiter = RateLimiter.builder().timeSource(time).store(store).build();
+    List<Limit> limits = List.of(Limit.of("per-hour", 100, Duration.ofHours(1)));
+    long maxSeen = 0;
+    for (int i = 0; i < 1_000_000; i++) {
+      assertThat(limiter.decide("client-" + i, limits).allowed()).isTrue();
+      maxSeen = Math.max(maxSeen, store.size());
+      if (i % 1000 == 0) {
+        time.advanceNanos(1_000);
+      }
+    }
+    assertThat(maxSeen).isLessThanOrEqualTo(50_000);
+    assertThat(store.size()).isGreaterThan(40_000);
+  }
+
+  @Test
+  void distinctKeysFromEightThreadsStayWithinTheBoundPlusOneKeyPerThread() throws Exception {
+    ManualTimeSource time = new ManualTimeSource();
+    MemoryStore store = MemoryStore.withMaxKeys(10_000);
+    RateLimiter limiter = RateLimiter.builder().timeSource(time).store(store).build();
+    List<Limit> limits = List.of(Limit.of("per-hour", 100, Duration.ofHours(1)));
+    AtomicLong maxSeen = new AtomicLong();
+    ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < THREADS; t++) {
+        int thread = t;
+        futures.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < 50_000; i++) {
+                    limiter.decide(thread + "-" + i, limits);
+                    maxSeen.accumulateAndGet(store.size(), Math::max);
+                  }
+                }));
+      }
+      for (Future<?> future : futures) {
+        future.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(maxSeen.get()).isLessThanOrEqualTo(10_000 + THREADS);
+  }
+}
