@@ -8,12 +8,15 @@ import dev.sluice.ratelimit.Limit;
 import dev.sluice.ratelimit.store.LimitStore;
 import dev.sluice.retry.Backoff;
 import dev.sluice.retry.Jitter;
+import dev.sluice.retry.RetryEvent;
+import dev.sluice.retry.RetryListener;
 import dev.sluice.retry.RetryPolicy;
 import dev.sluice.time.TimeSource;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A {@link LimitStore} on Redis, shared by every node of a service: each decision is one Lua script
@@ -54,6 +57,9 @@ public final class RedisStore implements LimitStore, AutoCloseable {
   private final RetryPolicy retry;
   private final OverLimitCache overLimit;
   private final FallbackLimits fallback;
+  private final LongAdder[] byOrigin = new LongAdder[RedisDecision.Origin.values().length];
+  private final LongAdder retries = new LongAdder();
+  private final LongAdder failures = new LongAdder();
 
   private RedisStore(RedisStoreConfig config, DecideScript script, TimeSource time) {
     this.config = Objects.requireNonNull(config, "config");
@@ -74,7 +80,17 @@ public final class RedisStore implements LimitStore, AutoCloseable {
                     .withJitter(Jitter.FULL))
             .retryIf(Transients::isTransient)
             .timeSource(time)
+            .listener(
+                new RetryListener() {
+                  @Override
+                  public void onRetry(RetryEvent event) {
+                    retries.increment();
+                  }
+                })
             .build();
+    for (int i = 0; i < byOrigin.length; i++) {
+      byOrigin[i] = new LongAdder();
+    }
     this.overLimit = new OverLimitCache(config.overLimitCacheSize());
     this.fallback = new FallbackLimits(config.fallbackNodes(), config.fallbackMaxKeys());
     this.link = RedisLink.open(config);
@@ -136,12 +152,19 @@ public final class RedisStore implements LimitStore, AutoCloseable {
    * @return the decision and its origin
    */
   public RedisDecision decideWithOrigin(String key, List<Limit> limits, long cost, long nowNanos) {
+    RedisDecision decision = decideOnce(key, limits, cost, nowNanos);
+    byOrigin[decision.origin().ordinal()].increment();
+    return decision;
+  }
+
+  private RedisDecision decideOnce(String key, List<Limit> limits, long cost, long nowNanos) {
     Decision cached = overLimit.refusal(key, limits, cost, nowNanos);
     if (cached != null) {
       return new RedisDecision(cached, RedisDecision.Origin.OVER_LIMIT_CACHE);
     }
     Optional<CircuitPermit> permit = breaker.tryAcquire();
     if (permit.isEmpty()) {
+      failures.increment();
       return unavailable(key, limits, cost, nowNanos);
     }
     String[] keys = script.keys(names, key, limits);
@@ -151,6 +174,7 @@ public final class RedisStore implements LimitStore, AutoCloseable {
       decision = retry.execute(() -> script.decision(limits, link.decide(keys, args)));
     } catch (RuntimeException e) {
       permit.get().onFailure();
+      failures.increment();
       LOG.log(System.Logger.Level.DEBUG, () -> "redis decision failed for key " + key, e);
       return unavailable(key, limits, cost, nowNanos);
     }
@@ -203,6 +227,26 @@ public final class RedisStore implements LimitStore, AutoCloseable {
   @Override
   public long size() {
     return fallback.size();
+  }
+
+  /**
+   * The counts of decisions by origin, of retries and of failures, since the store was created.
+   *
+   * @return a snapshot
+   */
+  public RedisStoreStats stats() {
+    return new RedisStoreStats(
+        count(RedisDecision.Origin.REDIS),
+        count(RedisDecision.Origin.OVER_LIMIT_CACHE),
+        count(RedisDecision.Origin.FAIL_OPEN),
+        count(RedisDecision.Origin.FAIL_CLOSED),
+        count(RedisDecision.Origin.FALLBACK),
+        retries.sum(),
+        failures.sum());
+  }
+
+  private long count(RedisDecision.Origin origin) {
+    return byOrigin[origin.ordinal()].sum();
   }
 
   /**
