@@ -10,12 +10,27 @@ import java.util.Objects;
  *
  * @param decision the decision
  * @param origin who made it
+ * @param redisTimeMicros Redis' clock when the script decided, in microseconds since the epoch, or
+ *     {@link #NO_REDIS_TIME} when Redis did not decide
  */
-public record RedisDecision(Decision decision, Origin origin) {
+public record RedisDecision(Decision decision, Origin origin, long redisTimeMicros) {
+  /** The {@link #redisTimeMicros()} of a decision Redis did not make. */
+  public static final long NO_REDIS_TIME = -1;
+
   /** Checks the values. */
   public RedisDecision {
     Objects.requireNonNull(decision, "decision");
     Objects.requireNonNull(origin, "origin");
+  }
+
+  /**
+   * A decision made without Redis.
+   *
+   * @param decision the decision
+   * @param origin who made it
+   */
+  public RedisDecision(Decision decision, Origin origin) {
+    this(decision, origin, NO_REDIS_TIME);
   }
 
   /**

@@ -169,9 +169,11 @@ public final class RedisStore implements LimitStore, AutoCloseable {
     }
     String[] keys = script.keys(names, key, limits);
     String[] args = script.args(limits, cost, nowNanos);
+    List<Object> reply;
     Decision decision;
     try {
-      decision = retry.execute(() -> script.decision(limits, link.decide(keys, args)));
+      reply = retry.execute(() -> link.decide(keys, args));
+      decision = script.decision(limits, reply);
     } catch (RuntimeException e) {
       permit.get().onFailure();
       failures.increment();
@@ -180,7 +182,7 @@ public final class RedisStore implements LimitStore, AutoCloseable {
     }
     permit.get().onSuccess();
     overLimit.record(key, limits, cost, nowNanos, decision);
-    return new RedisDecision(decision, RedisDecision.Origin.REDIS);
+    return new RedisDecision(decision, RedisDecision.Origin.REDIS, script.nowNanos(reply) / 1_000);
   }
 
   private RedisDecision unavailable(String key, List<Limit> limits, long cost, long nowNanos) {
