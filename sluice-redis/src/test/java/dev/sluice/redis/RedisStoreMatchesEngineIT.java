@@ -133,6 +133,22 @@ class RedisStoreMatchesEngineIT {
     compare(before, List.copyOf(after), arrivals);
   }
 
+  @Property(tries = 150)
+  void aCallerWhoseClockIsBehindIsDecidedAtTheLatestTimeSeenLikeTheEngine(
+      @ForAll("limitSets") List<Limit> limits, @ForAll("arrivals") List<long[]> arrivals) {
+    MemoryStore engine = MemoryStore.withMaxKeys(10);
+    String key = "skewed-" + RUN.incrementAndGet();
+    long now = new ManualTimeSource().nanoTime();
+    for (int i = 0; i < arrivals.size(); i++) {
+      // every third caller reads a clock up to 50 ms behind the others
+      long reading = i % 3 == 2 ? now - arrivals.get(i)[0] % 50_000_000L : now;
+      long cost = arrivals.get(i)[1];
+      assertSame(
+          engine.decide(key, limits, cost, reading), store.decide(key, limits, cost, reading), i);
+      now += arrivals.get(i)[0];
+    }
+  }
+
   /** Runs the first half of the arrivals with {@code first}, the rest with {@code second}. */
   private static void compare(List<Limit> first, List<Limit> second, List<long[]> arrivals) {
     ManualTimeSource time = new ManualTimeSource();

@@ -263,8 +263,9 @@ public final class RedisNode implements AutoCloseable {
       out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
       out.flush();
       InputStream in = socket.getInputStream();
-      byte[] reply = in.readNBytes(7);
-      return new String(reply, StandardCharsets.US_ASCII).equals("+PONG\r\n");
+      String reply = new String(in.readNBytes(7), StandardCharsets.US_ASCII);
+      // a server with a password answers NOAUTH: it is up all the same
+      return reply.equals("+PONG\r\n") || reply.startsWith("-NOAUTH");
     } catch (IOException notYet) {
       return false;
     }
