@@ -23,7 +23,7 @@ final class DecideScript {
   static final String SOURCE = load();
   static final String SHA = sha1(SOURCE);
 
-  private static final int ARGS_PER_LIMIT = 5;
+  private static final int ARGS_PER_LIMIT = 6;
   private static final int HEAD_ARGS = 4;
 
   private final long unitNanos;
@@ -74,6 +74,7 @@ final class DecideScript {
       args[b + 2] = Long.toString(limit.burst());
       args[b + 3] = Long.toString(ceilUnits(limit.windowNanos()));
       args[b + 4] = Long.toString(ceilUnits(limit.intervalNanos()));
+      args[b + 5] = String.join(",", args[b], args[b + 1], args[b + 2], args[b + 3], args[b + 4]);
     }
     return args;
   }
