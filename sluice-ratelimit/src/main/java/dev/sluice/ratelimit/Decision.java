@@ -1,10 +1,8 @@
 package dev.sluice.ratelimit;
 
-import dev.sluice.ratelimit.internal.Evaluator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * The outcome of one rate-limit decision over all the limits of a key: whether the request is
@@ -15,36 +13,111 @@ import java.util.Objects;
  * <p>Either every limit was charged the cost (allowed) or none was (denied). When denied, {@link
  * #retryAfterNanos()} is the time until every violated limit would admit the same cost again, or
  * {@link #NEVER} when the cost exceeds a limit's burst.
+ *
+ * <p>Decisions are immutable. Stores create them; {@link #of} builds one from figures computed
+ * elsewhere (for a remote store).
  */
-public final class Decision {
+public interface Decision {
   /** {@link #retryAfterNanos()} of a request that can never be admitted (its cost is too high). */
-  public static final long NEVER = Long.MAX_VALUE;
+  long NEVER = Long.MAX_VALUE;
 
-  private final boolean allowed;
-  private final List<Limit> limits;
-  private final long[] remaining;
-  private final long[] resetAfterNanos;
-  private final long[] state;
-  private final long nowNanos;
-  private final long retryAfterNanos;
-  private final long violatedMask;
+  /**
+   * Whether the request may proceed; when true, every limit was charged.
+   *
+   * @return true if allowed
+   */
+  boolean allowed();
 
-  private Decision(
-      List<Limit> limits,
-      long[] remaining,
-      long[] resetAfterNanos,
-      long[] state,
-      long nowNanos,
-      long retryAfterNanos,
-      long violatedMask) {
-    this.limits = Objects.requireNonNull(limits, "limits");
-    this.remaining = remaining;
-    this.resetAfterNanos = resetAfterNanos;
-    this.state = state;
-    this.nowNanos = nowNanos;
-    this.retryAfterNanos = retryAfterNanos;
-    this.violatedMask = violatedMask;
-    this.allowed = violatedMask == 0;
+  /**
+   * The limits this decision covered, in the order given.
+   *
+   * @return the limits
+   */
+  List<Limit> limits();
+
+  /**
+   * Permits left in limit {@code index} after this decision.
+   *
+   * @param index position in {@link #limits()}
+   * @return the remaining permits, never negative
+   */
+  long remaining(int index);
+
+  /**
+   * Nanoseconds until limit {@code index} is whole again (the {@code t} of a {@code RateLimit}
+   * header).
+   *
+   * @param index position in {@link #limits()}
+   * @return nanoseconds, 0 when it is full
+   */
+  long resetAfterNanos(int index);
+
+  /**
+   * Whether limit {@code index} refused this request.
+   *
+   * @param index position in {@link #limits()}
+   * @return true if that limit was violated
+   */
+  boolean violated(int index);
+
+  /**
+   * Nanoseconds to wait before the same request can be allowed.
+   *
+   * @return 0 when allowed, {@link #NEVER} when the cost exceeds a limit's burst
+   */
+  long retryAfterNanos();
+
+  /**
+   * {@link #resetAfterNanos(int)} as a duration.
+   *
+   * @param index position in {@link #limits()}
+   * @return the time until limit {@code index} is whole again
+   */
+  default Duration resetAfter(int index) {
+    return Duration.ofNanos(resetAfterNanos(index));
+  }
+
+  /**
+   * {@link #retryAfterNanos()} as a duration, for a {@code Retry-After} header.
+   *
+   * @return zero when allowed; about 292 years when never
+   */
+  default Duration retryAfter() {
+    return Duration.ofNanos(retryAfterNanos());
+  }
+
+  /**
+   * The ids of the limits that refused this request, for a {@code violated-policies} list.
+   *
+   * @return the ids, empty when allowed
+   */
+  default List<String> violatedLimitIds() {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < limits().size(); i++) {
+      if (violated(i)) {
+        ids.add(limits().get(i).id());
+      }
+    }
+    return ids;
+  }
+
+  /**
+   * The index of the limit with the fewest permits left, the one a single-window header such as
+   * {@code X-RateLimit-Remaining} should show.
+   *
+   * @return an index into {@link #limits()}, or -1 when there are no limits
+   */
+  default int tightest() {
+    int best = -1;
+    long fewest = Long.MAX_VALUE;
+    for (int i = 0; i < limits().size(); i++) {
+      long left = remaining(i);
+      if (best < 0 || left < fewest) {
+        best = i;
+        fewest = left;
+      }
+    }
+    return best;
   }
 
   /**
@@ -58,166 +131,41 @@ public final class Decision {
    * @return the decision
    * @throws IllegalArgumentException if the arrays do not have one value per limit
    */
-  public static Decision of(
+  static Decision of(
       List<Limit> limits,
       long[] remaining,
       long[] resetAfterNanos,
       long retryAfterNanos,
       long violatedMask) {
-    if (remaining.length != limits.size() || resetAfterNanos.length != limits.size()) {
-      throw new IllegalArgumentException("one remaining and one reset value per limit");
-    }
-    return new Decision(
-        limits, remaining.clone(), resetAfterNanos.clone(), null, 0, retryAfterNanos, violatedMask);
+    return new FixedDecision(
+        List.copyOf(limits),
+        remaining.clone(),
+        resetAfterNanos.clone(),
+        retryAfterNanos,
+        violatedMask);
   }
 
   /**
-   * Creates a decision that reads its figures on demand from the state the algorithms left, for an
-   * in-process store: it saves building arrays that a caller may never read.
+   * Describes a decision for logs: outcome, and per limit its remaining permits and reset time.
    *
-   * @param limits the limits decided on, in order
-   * @param state the state array after the decision, laid out by the algorithms of {@code
-   *     dev.sluice.ratelimit.internal}; never changed afterwards
-   * @param nowNanos the time the decision was made at
-   * @param retryAfterNanos 0 when allowed, else nanoseconds to wait or {@link #NEVER}
-   * @param violatedMask bit {@code i} set when limit {@code i} refused the request; 0 when allowed
-   * @return the decision
+   * @param decision the decision
+   * @return a one-line description
    */
-  public static Decision ofState(
-      List<Limit> limits, long[] state, long nowNanos, long retryAfterNanos, long violatedMask) {
-    return new Decision(limits, null, null, state, nowNanos, retryAfterNanos, violatedMask);
-  }
-
-  /**
-   * Whether the request may proceed; when true, every limit was charged.
-   *
-   * @return true if allowed
-   */
-  public boolean allowed() {
-    return allowed;
-  }
-
-  /**
-   * The limits this decision covered, in the order given.
-   *
-   * @return the limits
-   */
-  public List<Limit> limits() {
-    return limits;
-  }
-
-  /**
-   * Permits left in limit {@code index} after this decision.
-   *
-   * @param index position in {@link #limits()}
-   * @return the remaining permits, never negative
-   */
-  public long remaining(int index) {
-    return state != null
-        ? Evaluator.remaining(limits, state, index, nowNanos)
-        : remaining[Objects.checkIndex(index, limits.size())];
-  }
-
-  /**
-   * Nanoseconds until limit {@code index} is whole again (the {@code t} of a {@code RateLimit}
-   * header).
-   *
-   * @param index position in {@link #limits()}
-   * @return nanoseconds, 0 when it is full
-   */
-  public long resetAfterNanos(int index) {
-    return state != null
-        ? Evaluator.resetAfter(limits, state, index, nowNanos)
-        : resetAfterNanos[Objects.checkIndex(index, limits.size())];
-  }
-
-  /**
-   * {@link #resetAfterNanos(int)} as a duration.
-   *
-   * @param index position in {@link #limits()}
-   * @return the time until limit {@code index} is whole again
-   */
-  public Duration resetAfter(int index) {
-    return Duration.ofNanos(resetAfterNanos(index));
-  }
-
-  /**
-   * Whether limit {@code index} refused this request.
-   *
-   * @param index position in {@link #limits()}
-   * @return true if that limit was violated
-   */
-  public boolean violated(int index) {
-    return (violatedMask >>> index & 1) != 0;
-  }
-
-  /**
-   * The ids of the limits that refused this request, for a {@code violated-policies} list.
-   *
-   * @return the ids, empty when allowed
-   */
-  public List<String> violatedLimitIds() {
-    List<String> ids = new ArrayList<>(Long.bitCount(violatedMask));
-    for (int i = 0; i < limits.size(); i++) {
-      if (violated(i)) {
-        ids.add(limits.get(i).id());
-      }
-    }
-    return ids;
-  }
-
-  /**
-   * Nanoseconds to wait before the same request can be allowed.
-   *
-   * @return 0 when allowed, {@link #NEVER} when the cost exceeds a limit's burst
-   */
-  public long retryAfterNanos() {
-    return retryAfterNanos;
-  }
-
-  /**
-   * {@link #retryAfterNanos()} as a duration, for a {@code Retry-After} header.
-   *
-   * @return zero when allowed; a very long duration when never
-   */
-  public Duration retryAfter() {
-    return Duration.ofNanos(retryAfterNanos);
-  }
-
-  /**
-   * The index of the limit with the fewest permits left, the one a single-window header such as
-   * {@code X-RateLimit-Remaining} should show.
-   *
-   * @return an index into {@link #limits()}, or -1 when there are no limits
-   */
-  public int tightest() {
-    int best = -1;
-    long fewest = Long.MAX_VALUE;
-    for (int i = 0; i < limits.size(); i++) {
-      long left = remaining(i);
-      if (best < 0 || left < fewest) {
-        best = i;
-        fewest = left;
-      }
-    }
-    return best;
-  }
-
-  @Override
-  public String toString() {
-    StringBuilder out = new StringBuilder(allowed ? "Decision[allowed" : "Decision[denied");
-    for (int i = 0; i < limits.size(); i++) {
+  static String describe(Decision decision) {
+    StringBuilder out =
+        new StringBuilder(decision.allowed() ? "Decision[allowed" : "Decision[denied");
+    for (int i = 0; i < decision.limits().size(); i++) {
       out.append(", ")
-          .append(limits.get(i).id())
-          .append(violated(i) ? "!" : "")
+          .append(decision.limits().get(i).id())
+          .append(decision.violated(i) ? "!" : "")
           .append(" remaining=")
-          .append(remaining(i))
+          .append(decision.remaining(i))
           .append(" reset=")
-          .append(resetAfter(i));
+          .append(decision.resetAfter(i));
     }
-    if (!allowed) {
-      out.append(", retryAfter=")
-          .append(retryAfterNanos == NEVER ? "never" : retryAfter().toString());
+    if (!decision.allowed()) {
+      long retry = decision.retryAfterNanos();
+      out.append(", retryAfter=").append(retry == NEVER ? "never" : decision.retryAfter());
     }
     return out.append(']').toString();
   }

@@ -3,10 +3,8 @@ package dev.sluice.ratelimit;
 import dev.sluice.ratelimit.store.LimitStore;
 import dev.sluice.ratelimit.store.MemoryStore;
 import dev.sluice.time.TimeSource;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Keyed rate limiting: decides, for a key such as a client address or a user id, whether a request
@@ -91,11 +89,12 @@ public final class RateLimiter {
       Objects.requireNonNull(limits.get(0), "limit");
       return;
     }
-    Set<String> ids = new HashSet<>();
-    for (Limit limit : limits) {
-      if (!ids.add(limit.id())) {
-        throw new IllegalArgumentException(
-            "limit ids must be distinct, was " + limit.id() + " twice");
+    for (int i = 1; i < n; i++) {
+      String id = limits.get(i).id();
+      for (int j = 0; j < i; j++) {
+        if (limits.get(j).id().equals(id)) {
+          throw new IllegalArgumentException("limit ids must be distinct, was " + id + " twice");
+        }
       }
     }
   }

@@ -124,21 +124,36 @@ public final class Evaluator {
    * @param s the state array, advanced and (when allowed) charged in place
    * @param cost permits wanted, at least 1
    * @param now the current time, never earlier than the state's last time
-   * @return the decision
+   * @return the decision, reading its figures from {@code s}
    */
   public static Decision decide(List<Limit> limits, long[] s, long cost, long now) {
+    long violated = charge(limits, s, cost, now);
+    if (violated == 0) {
+      return new StateDecision(limits, s, now);
+    }
+    return StateDecision.denied(limits, s, now, retryAfter(limits, s, cost, now), violated);
+  }
+
+  /**
+   * The allocation-free core of {@link #decide}: advances every limit, and takes the cost from all
+   * of them if every one admits it.
+   *
+   * @param limits the limits of the key, at most 64
+   * @param s the state array, advanced and (when allowed) charged in place
+   * @param cost permits wanted, at least 1
+   * @param now the current time, never earlier than the state's last time
+   * @return 0 when charged, else a mask with bit {@code i} set for each limit that refused
+   */
+  public static long charge(List<Limit> limits, long[] s, long cost, long now) {
     int n = limits.size();
-    long retryAfter = 0;
     long violated = 0;
     int off = 0;
     for (int i = 0; i < n; i++) {
       Limit limit = limits.get(i);
       Transition t = transition(limit.algorithm());
       t.advance(limit, s, off, now);
-      long deficit = t.deficit(limit, s, off, cost, now);
-      if (deficit > 0) {
+      if (t.deficit(limit, s, off, cost, now) > 0) {
         violated |= 1L << i;
-        retryAfter = Math.max(retryAfter, deficit);
       }
       off += t.width(limit);
     }
@@ -151,7 +166,28 @@ public final class Evaluator {
         off += t.width(limit);
       }
     }
-    return Decision.ofState(limits, s, now, retryAfter, violated);
+    return violated;
+  }
+
+  /**
+   * How long until every limit admits {@code cost}: the largest deficit.
+   *
+   * @param limits the limits of the key
+   * @param s their state, advanced to {@code now}
+   * @param cost permits wanted
+   * @param now the current time
+   * @return nanoseconds, or {@link Decision#NEVER}
+   */
+  public static long retryAfter(List<Limit> limits, long[] s, long cost, long now) {
+    long longest = 0;
+    int off = 0;
+    for (int i = 0, n = limits.size(); i < n; i++) {
+      Limit limit = limits.get(i);
+      Transition t = transition(limit.algorithm());
+      longest = Math.max(longest, t.deficit(limit, s, off, cost, now));
+      off += t.width(limit);
+    }
+    return longest;
   }
 
   /**

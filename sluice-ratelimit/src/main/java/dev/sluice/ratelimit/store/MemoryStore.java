@@ -4,6 +4,7 @@ import dev.sluice.ratelimit.Decision;
 import dev.sluice.ratelimit.Limit;
 import dev.sluice.ratelimit.RateLimitConfigException;
 import dev.sluice.ratelimit.internal.Evaluator;
+import dev.sluice.ratelimit.internal.StateDecision;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
@@ -100,22 +101,24 @@ public final class MemoryStore implements LimitStore {
         s = Evaluator.fresh(limits, now);
       } else {
         // a thread with an older reading of the clock acts at the latest time seen
-        now = Math.max(now, current.time);
+        now = Math.max(now, current.nowNanos());
         if (now >= current.wholeAt) {
           s = Evaluator.fresh(limits, now);
-        } else if (current.limits == limits || current.limits.equals(limits)) {
-          s = current.values.clone();
+        } else if (current.limits() == limits || current.limits().equals(limits)) {
+          s = current.state().clone();
         } else {
-          s = Evaluator.migrate(current.limits, current.values, limits, now);
+          s = Evaluator.migrate(current.limits(), current.state(), limits, now);
         }
       }
-      Decision decision = Evaluator.decide(limits, s, cost, now);
-      if (!decision.allowed()) {
-        return decision;
+      long violated = Evaluator.charge(limits, s, cost, now);
+      if (violated != 0) {
+        return StateDecision.denied(
+            limits, s, now, Evaluator.retryAfter(limits, s, cost, now), violated);
       }
+      // the decision is the key's new state: one object a call
       KeyState next = new KeyState(limits, s, now, Evaluator.wholeAt(limits, s, now));
       if (entry.compareAndSet(current, next)) {
-        return decision;
+        return next;
       }
     }
   }
@@ -216,19 +219,14 @@ public final class MemoryStore implements LimitStore {
     }
   }
 
-  /** One key's state at one time; replaced whole, never changed. */
-  private static final class KeyState {
+  /** One key's state at one time, and the decision that made it; replaced whole, never changed. */
+  private static final class KeyState extends StateDecision {
     static final KeyState DEAD = new KeyState(List.of(), new long[0], 0, 0);
 
-    final List<Limit> limits;
-    final long[] values;
-    final long time;
     final long wholeAt;
 
     KeyState(List<Limit> limits, long[] values, long time, long wholeAt) {
-      this.limits = limits;
-      this.values = values;
-      this.time = time;
+      super(limits, values, time);
       this.wholeAt = wholeAt;
     }
   }

@@ -1,0 +1,147 @@
+package dev.sluice.ratelimit.policy;
+
+import dev.sluice.ratelimit.Decision;
+import dev.sluice.ratelimit.Limit;
+import dev.sluice.ratelimit.RateLimiter;
+import dev.sluice.time.TimeSource;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Applies a {@link Policy} to requests: exemptions first, then penalties, then the matched rule's
+ * limits through a {@link RateLimiter}. The policy can be replaced at any time with {@link
+ * #reload}; requests in flight finish under the policy they started with.
+ *
+ * <pre>{@code
+ * PolicyEnforcer enforcer = PolicyEnforcer.create(policy, RateLimiter.builder().build());
+ * Verdict verdict = enforcer.evaluate(Request.anonymous("GET", "/api/items", "192.0.2.7"));
+ * if (verdict.blocked()) {
+ *   respond429(verdict.retryAfter());
+ * }
+ * }</pre>
+ *
+ * <p><b>Counters across reloads.</b> A client's counters are kept per rule id and limit id, so a
+ * limit that is unchanged in the new policy keeps counting where it was; a limit whose quota,
+ * window, burst or algorithm changed keeps the permits used so far, clamped to its new capacity.
+ * Penalties in progress stay in force.
+ */
+public final class PolicyEnforcer {
+  /** The most clients whose violations and penalties are remembered, by default. */
+  public static final long DEFAULT_MAX_PENALIZED_CLIENTS = 100_000;
+
+  private static final String DEFAULT_SCOPE = "~defaults";
+
+  private final AtomicReference<Policy> policy;
+  private final RateLimiter limiter;
+  private final TimeSource time;
+  private final PenaltyBox penalties;
+
+  private PolicyEnforcer(Policy policy, RateLimiter limiter, long maxPenalizedClients) {
+    this.policy = new AtomicReference<>(Objects.requireNonNull(policy, "policy"));
+    this.limiter = Objects.requireNonNull(limiter, "limiter");
+    this.time = limiter.timeSource();
+    this.penalties = new PenaltyBox(maxPenalizedClients);
+  }
+
+  /**
+   * Creates an enforcer that remembers the penalties of up to {@value
+   * #DEFAULT_MAX_PENALIZED_CLIENTS} clients.
+   *
+   * @param policy the policy in force
+   * @param limiter the limiter, whose store and time source are used
+   * @return the enforcer
+   */
+  public static PolicyEnforcer create(Policy policy, RateLimiter limiter) {
+    return new PolicyEnforcer(policy, limiter, DEFAULT_MAX_PENALIZED_CLIENTS);
+  }
+
+  /**
+   * Creates an enforcer with a bound on remembered penalties.
+   *
+   * @param policy the policy in force
+   * @param limiter the limiter, whose store and time source are used
+   * @param maxPenalizedClients the most clients whose violations are remembered, at least 1
+   * @return the enforcer
+   * @throws IllegalArgumentException if {@code maxPenalizedClients} is below 1
+   */
+  public static PolicyEnforcer create(
+      Policy policy, RateLimiter limiter, long maxPenalizedClients) {
+    if (maxPenalizedClients < 1) {
+      throw new IllegalArgumentException(
+          "maxPenalizedClients must be >= 1, was " + maxPenalizedClients);
+    }
+    return new PolicyEnforcer(policy, limiter, maxPenalizedClients);
+  }
+
+  /**
+   * The policy in force.
+   *
+   * @return the policy
+   */
+  public Policy policy() {
+    return policy.get();
+  }
+
+  /**
+   * Puts a new policy in force, atomically. A policy is validated when it is built, so an invalid
+   * configuration never gets this far and the old policy stays in force.
+   *
+   * @param next the new policy
+   * @return the policy it replaced
+   */
+  public Policy reload(Policy next) {
+    return policy.getAndSet(Objects.requireNonNull(next, "policy"));
+  }
+
+  /**
+   * Decides on one request and, unless it is exempt, penalized or over a limit, charges it.
+   *
+   * @param request the request
+   * @return the verdict
+   */
+  public Verdict evaluate(Request request) {
+    Policy p = policy.get();
+    List<String> segments = PathPattern.split(request.path());
+    String tier = p.tierOf(request);
+    if (p.exemptions().exempts(request, segments)) {
+      return new Verdict(Outcome.EXEMPT, null, tier, null, 0, 0);
+    }
+    String client = request.identity();
+    Penalty penalty = p.penaltyOrNull();
+    if (penalty != null) {
+      long now = time.nanoTime();
+      PenaltyBox.Record serving = penalties.penalized(client, now);
+      if (serving != null) {
+        return new Verdict(
+            Outcome.PENALIZED, null, tier, null, serving.until() - now, serving.level());
+      }
+    }
+    Rule rule = p.ruleFor(request.method(), segments);
+    String ruleId = rule == null ? null : rule.id();
+    List<Limit> limits = p.limitsFor(rule, tier);
+    if (limits.isEmpty()) {
+      return new Verdict(Outcome.UNLIMITED, ruleId, tier, null, 0, 0);
+    }
+    String key = (rule == null ? DEFAULT_SCOPE : rule.id()) + "|" + client;
+    Decision decision = limiter.decide(key, limits);
+    if (decision.allowed()) {
+      int level = penalty == null ? 0 : penalties.level(client, time.nanoTime());
+      return new Verdict(Outcome.ALLOWED, ruleId, tier, decision, 0, level);
+    }
+    if (rule != null && rule.mode() == RuleMode.SHADOW) {
+      return new Verdict(Outcome.SHADOW_DENIED, ruleId, tier, decision, 0, 0);
+    }
+    long retryAfter = decision.retryAfterNanos();
+    int level = 0;
+    if (penalty != null) {
+      long now = time.nanoTime();
+      PenaltyBox.Record after = penalties.violation(client, penalty, now);
+      level = after.level();
+      if (after.until() > now) {
+        retryAfter = Math.max(retryAfter, after.until() - now);
+      }
+    }
+    return new Verdict(Outcome.DENIED, ruleId, tier, decision, retryAfter, level);
+  }
+}
