@@ -103,7 +103,13 @@ final class RedisLink implements AutoCloseable {
   }
 
   private static RedisURI uri(RedisStoreConfig config, RedisURI.Builder builder) {
-    builder.withTimeout(config.commandTimeout()).withSsl(config.tls());
+    // the URI's timeout also bounds the connection handshake (HELLO, AUTH, SELECT): give it the
+    // connect timeout; commands get the command timeout from the connection and TimeoutOptions
+    Duration handshake =
+        config.connectTimeout().compareTo(config.commandTimeout()) > 0
+            ? config.connectTimeout()
+            : config.commandTimeout();
+    builder.withTimeout(handshake).withSsl(config.tls());
     if (config.password() != null) {
       if (config.username() != null) {
         builder.withAuthentication(config.username(), config.password());

@@ -76,7 +76,9 @@ end
 
 -- s = {v1, v2, v3}. Token bucket: tokens, time of the partial token. GCRA: theoretical arrival
 -- time. Sliding window: window start, previous count, current count. Fixed window: start, count.
--- Sliding log: the number of live entries; the entries are in the list l.log, oldest first.
+-- Sliding log: the number of live entries; the entries are in the list l.log, oldest first. A log
+-- started in this call (new, expired or changed) is not written until the decision is allowed:
+-- until then it is "fresh", and all its s[1] entries are stamped now.
 
 local function init(l, s, now)
   local alg = l.alg
@@ -85,7 +87,7 @@ local function init(l, s, now)
   elseif alg == TOKEN_BUCKET then
     s[1], s[2] = l.burst, now
   elseif alg == SLIDING_LOG then
-    call('DEL', l.log)
+    l.fresh = true
     s[1] = 0
   else
     s[1], s[2], s[3] = idiv(now, l.window) * l.window, 0, 0
@@ -165,7 +167,19 @@ local function deficit(l, s, cost, now)
   end
   local excess = s[1] + cost - l.quota
   if excess <= 0 then return 0 end
+  if l.fresh then return l.window end
   return tonumber(call('LINDEX', l.log, excess - 1)) + l.window - now
+end
+
+local function push(log, count, now)
+  local stamp = string.format('%.0f', now)
+  while count > 0 do
+    local batch = math.min(count, 1000)
+    local args = {}
+    for i = 1, batch do args[i] = stamp end
+    call('RPUSH', log, unpack(args))
+    count = count - batch
+  end
 end
 
 local function take(l, s, cost, now)
@@ -179,15 +193,7 @@ local function take(l, s, cost, now)
   elseif alg == FIXED_WINDOW then
     s[2] = s[2] + cost
   else
-    local stamp = string.format('%.0f', now)
-    local left = cost
-    while left > 0 do
-      local batch = math.min(left, 1000)
-      local args = {}
-      for i = 1, batch do args[i] = stamp end
-      call('RPUSH', l.log, unpack(args))
-      left = left - batch
-    end
+    if not l.fresh then push(l.log, cost, now) end
     s[1] = s[1] + cost
   end
 end
@@ -226,6 +232,7 @@ local function resetAfter(l, s, now)
     return s[1] + l.window - now
   end
   if s[1] == 0 then return 0 end
+  if l.fresh then return l.window end
   return tonumber(call('LINDEX', l.log, -1)) + l.window - now
 end
 
@@ -289,6 +296,14 @@ for i = 1, n do
   end
 end
 
+-- writes a fresh log: its entries, all stamped now, replace whatever an older life left
+local function materialize(l, s, now)
+  if l.fresh then
+    call('DEL', l.log)
+    push(l.log, s[1], now)
+  end
+end
+
 local retryAfter = 0
 local denied = false
 local reply = {0, now, 0}
@@ -318,9 +333,13 @@ for i = 1, n do
       -- gone exactly when whole again: never earlier (rounded up), and never immortal
       local ttl = math.max(1, math.ceil(reset / unitsPerMs))
       call('SET', KEYS[i], value, 'PX', ttl)
-      if l.alg == SLIDING_LOG then call('PEXPIRE', l.log, ttl) end
+      if l.alg == SLIDING_LOG then
+        materialize(l, s, now)
+        call('PEXPIRE', l.log, ttl)
+      end
     else
       call('SET', KEYS[i], value)
+      if l.alg == SLIDING_LOG then materialize(l, s, now) end
     end
   end
   reply[1 + 3 * i] = remaining(l, s, now)

@@ -189,4 +189,35 @@ class RedisStoreIT {
       }
     }
   }
+
+  @Test
+  void aChangedSlidingLogThatRefusesWritesNothingAndKeepsTheOldEntriesAgeing() {
+    ManualTimeSource time = new ManualTimeSource();
+    RedisServer server = REDIS.server();
+    try (RedisStore exact =
+        RedisStore.withCallerClock(
+            RedisStoreConfig.builder().standalone(server.host() + ":" + server.port()).build(),
+            time)) {
+      RateLimiter engine =
+          RateLimiter.builder().timeSource(time).store(MemoryStore.withMaxKeys(10)).build();
+      RateLimiter onRedis = RateLimiter.builder().timeSource(time).store(exact).build();
+      List<Limit> before = List.of(limit("log", 10, Duration.ofSeconds(10), Algorithm.SLIDING_LOG));
+      List<Limit> after = List.of(limit("log", 5, Duration.ofSeconds(10), Algorithm.SLIDING_LOG));
+      RedisStoreMatchesEngineIT.assertSame(
+          engine.decide("changed-log", before, 8), onRedis.decide("changed-log", before, 8), 0);
+      long[] gaps = {1_000, 8_000, 1_500, 100, 10_000};
+      for (int i = 0; i < gaps.length; i++) {
+        time.advance(Duration.ofMillis(gaps[i]));
+        RedisStoreMatchesEngineIT.assertSame(
+            engine.decide("changed-log", after, 1), onRedis.decide("changed-log", after, 1), i + 1);
+      }
+    }
+    // on Redis' clock: the refused decision leaves the old log as it was, expiry included
+    List<Limit> before = List.of(limit("log", 10, Duration.ofSeconds(10), Algorithm.SLIDING_LOG));
+    List<Limit> after = List.of(limit("log", 5, Duration.ofSeconds(10), Algorithm.SLIDING_LOG));
+    assertThat(store.decide("changed-log", before, 8, 0).allowed()).isTrue();
+    assertThat(store.decide("changed-log", after, 1, 0).allowed()).isFalse();
+    assertThat(redis.llen("sluice:rl:{changed-log}:log:log")).isEqualTo(8);
+    assertThat(redis.pttl("sluice:rl:{changed-log}:log:log")).isBetween(1L, 10_000L);
+  }
 }
