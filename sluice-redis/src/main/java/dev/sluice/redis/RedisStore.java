@@ -71,6 +71,20 @@ public final class RedisStore implements LimitStore, AutoCloseable {
             .name("redis " + config.endpoints())
             .config(config.breaker())
             .timeSource(time)
+            .listener(
+                transition ->
+                    LOG.log(
+                        transition.to() == CircuitState.CLOSED
+                            ? System.Logger.Level.INFO
+                            : System.Logger.Level.WARNING,
+                        () ->
+                            "redis breaker "
+                                + transition.from()
+                                + " -> "
+                                + transition.to()
+                                + " ("
+                                + config.onFailure()
+                                + " while not closed)"))
             .build();
     this.retry =
         RetryPolicy.builder()
@@ -175,7 +189,13 @@ public final class RedisStore implements LimitStore, AutoCloseable {
       reply = retry.execute(() -> link.decide(keys, args));
       decision = script.decision(limits, reply);
     } catch (RuntimeException e) {
-      permit.get().onFailure();
+      // an interrupted caller says nothing about Redis' health; else the breaker's rules classify
+      if (Thread.currentThread().isInterrupted()
+          || e instanceof io.lettuce.core.RedisCommandInterruptedException) {
+        permit.get().onIgnore();
+      } else {
+        permit.get().onOutcome(e, null);
+      }
       failures.increment();
       LOG.log(System.Logger.Level.DEBUG, () -> "redis decision failed for key " + key, e);
       return unavailable(key, limits, cost, nowNanos);
