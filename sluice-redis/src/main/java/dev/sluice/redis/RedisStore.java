@@ -82,9 +82,10 @@ public final class RedisStore implements LimitStore, AutoCloseable {
                                 + transition.from()
                                 + " -> "
                                 + transition.to()
-                                + " ("
-                                + config.onFailure()
-                                + " while not closed)"))
+                                + " for "
+                                + config.endpoints()
+                                + "; while it is not closed, decisions are "
+                                + config.onFailure()))
             .build();
     this.retry =
         RetryPolicy.builder()

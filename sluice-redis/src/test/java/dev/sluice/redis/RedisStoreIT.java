@@ -1,6 +1,7 @@
 package dev.sluice.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.sluice.ratelimit.Algorithm;
 import dev.sluice.ratelimit.Decision;
@@ -219,5 +220,41 @@ class RedisStoreIT {
     assertThat(store.decide("changed-log", after, 1, 0).allowed()).isFalse();
     assertThat(redis.llen("sluice:rl:{changed-log}:log:log")).isEqualTo(8);
     assertThat(redis.pttl("sluice:rl:{changed-log}:log:log")).isBetween(1L, 10_000L);
+  }
+
+  @Test
+  void theOverLimitCacheRefusesLocallyUntilTheTimeRedisNamedThenAsksRedisAgain() {
+    RedisServer server = REDIS.server();
+    try (RedisStore cached =
+        RedisStore.create(
+            RedisStoreConfig.builder()
+                .standalone(server.host() + ":" + server.port())
+                .overLimitCache(100)
+                .build())) {
+      List<Limit> limits = List.of(Limit.of("per-300ms", 2, Duration.ofMillis(300)));
+      assertThat(cached.decide("cached", limits, 1, System.nanoTime()).allowed()).isTrue();
+      assertThat(cached.decide("cached", limits, 1, System.nanoTime()).allowed()).isTrue();
+      RedisDecision refused = cached.decideWithOrigin("cached", limits, 1, System.nanoTime());
+      assertThat(refused.decision().allowed()).isFalse();
+      assertThat(refused.origin()).isEqualTo(RedisDecision.Origin.REDIS);
+
+      RedisDecision local = cached.decideWithOrigin("cached", limits, 1, System.nanoTime());
+      assertThat(local.origin()).isEqualTo(RedisDecision.Origin.OVER_LIMIT_CACHE);
+      assertThat(local.verified()).isTrue();
+      assertThat(local.decision().allowed()).isFalse();
+      assertThat(local.decision().retryAfter())
+          .isPositive()
+          .isLessThanOrEqualTo(refused.decision().retryAfter());
+      assertThat(cached.stats().redis()).isEqualTo(3);
+
+      // once the time Redis named has passed, Redis decides again, and admits
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(
+              () ->
+                  cached.decideWithOrigin("cached", limits, 1, System.nanoTime()).origin()
+                      == RedisDecision.Origin.REDIS);
+      assertThat(cached.stats().overLimitCache()).isPositive();
+    }
   }
 }
