@@ -29,6 +29,7 @@ public final class Limit {
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
   private static final Duration MIN_WINDOW = Duration.ofMillis(1);
   private static final Duration MAX_WINDOW = Duration.ofDays(366);
+  private static final long MAX_WINDOW_NANOS = MAX_WINDOW.toNanos();
   private static final long MIN_INTERVAL_NANOS = 1_000;
 
   private final String id;
@@ -84,8 +85,6 @@ public final class Limit {
       throw invalid("quota of a sliding-log limit must be <= " + MAX_LOG_QUOTA + ", was " + quota);
     }
   }
-
-  private static final long MAX_WINDOW_NANOS = MAX_WINDOW.toNanos();
 
   private static String checkId(String id) {
     if (id == null || !ID.matcher(id).matches()) {

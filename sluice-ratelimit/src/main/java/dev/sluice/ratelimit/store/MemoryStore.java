@@ -120,6 +120,8 @@ public final class MemoryStore implements LimitStore {
       if (entry.compareAndSet(current, next)) {
         return next;
       }
+      // lost a race on a hot key: let the winner's write settle before reading again
+      Thread.onSpinWait();
     }
   }
 
