@@ -24,8 +24,13 @@ abstract sealed class BreakerState
   /** The open delay the next trip or failed probe starts from. */
   abstract long openDelayNanos();
 
+  /**
+   * Records a success. {@code permit} is the permit reported on, or {@code null} from the
+   * decorators' permit-free fast path, which only closed and disabled stages see.
+   */
   void onSuccess(StatePermit permit, boolean slow) {}
 
+  /** Records a failure; {@code permit} as for {@link #onSuccess}. */
   void onFailure(StatePermit permit, boolean slow) {}
 
   void onIgnore(StatePermit permit) {}

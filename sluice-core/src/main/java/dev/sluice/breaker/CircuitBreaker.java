@@ -206,12 +206,12 @@ public interface CircuitBreaker {
    * @return a future of the call's result, failed with {@link CircuitOpenException} when rejected
    */
   default <T> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> call) {
-    Optional<CircuitPermit> maybe = tryAcquire();
-    if (maybe.isEmpty()) {
-      return CompletableFuture.failedFuture(
-          new CircuitOpenException(name(), state(), retryAfter()));
+    CircuitPermit permit;
+    try {
+      permit = acquire();
+    } catch (CircuitOpenException rejected) {
+      return CompletableFuture.failedFuture(rejected);
     }
-    CircuitPermit permit = maybe.get();
     CompletableFuture<T> out = new CompletableFuture<>();
     out.whenComplete((result, failure) -> permit.onIgnore()); // no-op once reported
     CompletionStage<T> stage;

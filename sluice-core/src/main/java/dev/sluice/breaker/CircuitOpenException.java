@@ -11,8 +11,13 @@ import java.util.Objects;
 public final class CircuitOpenException extends SluiceException {
   private static final long serialVersionUID = 1L;
 
+  /** The name of the breaker that rejected the call. */
   private final String breakerName;
+
+  /** The breaker's state when it rejected the call. */
   private final CircuitState state;
+
+  /** How long until the breaker may admit a call. */
   private final Duration retryAfter;
 
   /**

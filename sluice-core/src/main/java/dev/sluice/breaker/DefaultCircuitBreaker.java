@@ -6,8 +6,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 /** The breaker: the current {@link BreakerState}, the counts, and the transitions between. */
 final class DefaultCircuitBreaker implements CircuitBreaker {
@@ -87,6 +89,61 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
     return permit;
   }
 
+  /**
+   * The decorators' fast path: in a closed (or disabled) breaker that does not time calls, the
+   * outcome goes straight to the state, with no permit object; the structure of this method
+   * guarantees the single report a permit would enforce.
+   */
+  @Override
+  public <T> T get(Supplier<T> supplier) {
+    BreakerState state = current.get();
+    if (measuresDuration || !(state instanceof ClosedState || state instanceof DisabledState)) {
+      return CircuitBreaker.super.get(supplier);
+    }
+    permitted.increment();
+    T result;
+    try {
+      result = supplier.get();
+    } catch (RuntimeException | Error e) {
+      report(state, classify(e, null));
+      throw e;
+    }
+    report(state, classify(null, result));
+    return result;
+  }
+
+  @Override
+  public <T> T call(Callable<T> call) throws Exception {
+    BreakerState state = current.get();
+    if (measuresDuration || !(state instanceof ClosedState || state instanceof DisabledState)) {
+      return CircuitBreaker.super.call(call);
+    }
+    permitted.increment();
+    T result;
+    try {
+      result = call.call();
+    } catch (Exception | Error e) {
+      report(state, classify(e, null));
+      throw e;
+    }
+    report(state, classify(null, result));
+    return result;
+  }
+
+  private void report(BreakerState state, Outcome outcome) {
+    switch (outcome) {
+      case SUCCESS -> {
+        successes.increment();
+        state.onSuccess(null, false);
+      }
+      case FAILURE -> {
+        failures.increment();
+        state.onFailure(null, false);
+      }
+      case IGNORE -> ignored.increment();
+    }
+  }
+
   private StatePermit admit() {
     StatePermit permit = current.get().tryAcquire();
     if (permit == null) {
@@ -99,8 +156,13 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
 
   private CircuitOpenException rejection() {
     BreakerState state = current.get();
+    CircuitState reported = state.state();
+    if (reported == CircuitState.CLOSED || reported == CircuitState.DISABLED) {
+      // the breaker closed between our rejection and now: say so, with nothing to wait for
+      return new CircuitOpenException(name, CircuitState.HALF_OPEN, Duration.ZERO);
+    }
     return new CircuitOpenException(
-        name, state.state(), Duration.ofNanos(state.retryAfterNanos(time.nanoTime())));
+        name, reported, Duration.ofNanos(state.retryAfterNanos(time.nanoTime())));
   }
 
   @Override

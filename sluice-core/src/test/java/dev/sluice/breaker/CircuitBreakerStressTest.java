@@ -94,6 +94,89 @@ class CircuitBreakerStressTest {
     }
   }
 
+  @Test
+  void manyThreadsThroughTheDecoratorsAndTheCountsAddUpExactly() throws Exception {
+    ManualTimeSource time = new ManualTimeSource();
+    CircuitBreaker breaker =
+        CircuitBreaker.builder()
+            .config(
+                CircuitBreakerConfig.builder()
+                    .consecutiveFailures(4)
+                    .openDelay(Duration.ofMillis(2))
+                    .ignoreOn(IllegalArgumentException.class)
+                    .build())
+            .timeSource(time)
+            .build();
+    ExecutorService pool = Executors.newFixedThreadPool(THREADS + 1);
+    AtomicBoolean running = new AtomicBoolean(true);
+    try {
+      Future<?> clock =
+          pool.submit(
+              () -> {
+                while (running.get()) {
+                  time.advance(Duration.ofMillis(1));
+                  Thread.onSpinWait();
+                }
+              });
+      List<Future<Tally>> workers = new ArrayList<>();
+      for (int t = 0; t < THREADS; t++) {
+        SplittableRandom random = new SplittableRandom(100 + t);
+        workers.add(pool.submit(() -> decorated(breaker, random)));
+      }
+      long rejected = 0;
+      long successes = 0;
+      long failures = 0;
+      long ignored = 0;
+      for (Future<Tally> worker : workers) {
+        Tally tally = worker.get();
+        rejected += tally.rejected();
+        successes += tally.successes();
+        failures += tally.failures();
+        ignored += tally.ignored();
+      }
+      running.set(false);
+      clock.get();
+      assertThat(breaker.snapshot().counts())
+          .isEqualTo(
+              new CircuitSnapshot.Counts(
+                  successes + failures + ignored, rejected, successes, failures, ignored, 0));
+      assertThat(rejected).as("the breaker did open").isPositive();
+    } finally {
+      running.set(false);
+      pool.shutdownNow();
+    }
+  }
+
+  private static Tally decorated(CircuitBreaker breaker, SplittableRandom random) {
+    long rejected = 0;
+    long successes = 0;
+    long failures = 0;
+    long ignored = 0;
+    for (int i = 0; i < CALLS_PER_THREAD; i++) {
+      int roll = random.nextInt(100);
+      try {
+        breaker.get(
+            () -> {
+              if (roll < 45) {
+                throw new IllegalStateException("failure");
+              }
+              if (roll >= 90) {
+                throw new IllegalArgumentException("ignored");
+              }
+              return roll;
+            });
+        successes++;
+      } catch (CircuitOpenException e) {
+        rejected++;
+      } catch (IllegalStateException e) {
+        failures++;
+      } catch (IllegalArgumentException e) {
+        ignored++;
+      }
+    }
+    return new Tally(CALLS_PER_THREAD, rejected, successes, failures, ignored);
+  }
+
   private static Tally work(CircuitBreaker breaker, CountDownLatch go, SplittableRandom random)
       throws InterruptedException {
     go.await();
