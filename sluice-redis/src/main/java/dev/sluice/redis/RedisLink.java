@@ -3,6 +3,8 @@ package dev.sluice.redis;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
@@ -20,30 +22,43 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One Lettuce client and its single shared connection for a {@link RedisStore}, built for the
  * configured topology. Lettuce multiplexes every caller's commands over the connection; while it is
  * disconnected, commands are rejected at once (rather than queued until their timeout), so an
- * outage is seen as soon as the socket closes.
+ * outage is seen as soon as the socket closes. If the first connection fails and the configuration
+ * allows it, the link keeps trying in the background and commands fail as "not connected" (a
+ * transient error) until it succeeds.
  */
 final class RedisLink implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(RedisLink.class.getName());
+
+  private final RedisStoreConfig config;
   private final ClientResources resources;
   private final AbstractRedisClient client;
-  private final StatefulConnection<String, String> connection;
-  private final RedisScriptingCommands<String, String> scripting;
+  private final AtomicReference<Session> session = new AtomicReference<>();
+  private final AtomicBoolean connecting = new AtomicBoolean();
+  private volatile boolean closed;
+
+  /** A live connection and its command interface. */
+  private record Session(
+      StatefulConnection<String, String> connection,
+      RedisScriptingCommands<String, String> scripting) {}
 
   private RedisLink(
-      ClientResources resources,
-      AbstractRedisClient client,
-      StatefulConnection<String, String> connection,
-      RedisScriptingCommands<String, String> scripting) {
+      RedisStoreConfig config, ClientResources resources, AbstractRedisClient client) {
+    this.config = config;
     this.resources = resources;
     this.client = client;
-    this.connection = connection;
-    this.scripting = scripting;
   }
 
+  /**
+   * Creates the client and connects; when that fails, throws, or with {@code connectInBackground}
+   * keeps trying in the background (commands fail as not connected until then).
+   */
   static RedisLink open(RedisStoreConfig config) {
     ClientResources resources =
         ClientResources.builder()
@@ -51,55 +66,122 @@ final class RedisLink implements AutoCloseable {
                 Delay.exponential(
                     Duration.ofMillis(10), config.reconnectDelayMax(), 2, TimeUnit.MILLISECONDS))
             .build();
+    RedisLink link;
     try {
-      SocketOptions socket =
-          SocketOptions.builder().connectTimeout(config.connectTimeout()).keepAlive(true).build();
-      TimeoutOptions timeouts = TimeoutOptions.enabled(config.commandTimeout());
-      if (config.topology() == Topology.CLUSTER) {
-        List<RedisURI> seeds = new ArrayList<>();
-        for (int i = 0; i < config.endpoints().size(); i++) {
-          seeds.add(uri(config, RedisURI.Builder.redis(config.host(i), config.port(i))));
-        }
-        RedisClusterClient client = RedisClusterClient.create(resources, seeds);
-        client.setOptions(
-            ClusterClientOptions.builder()
-                .socketOptions(socket)
-                .timeoutOptions(timeouts)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .topologyRefreshOptions(
-                    ClusterTopologyRefreshOptions.builder()
-                        .enablePeriodicRefresh(Duration.ofSeconds(30))
-                        .build())
-                .build());
-        StatefulRedisClusterConnection<String, String> connection = client.connect();
-        connection.setTimeout(config.commandTimeout());
-        return new RedisLink(resources, client, connection, connection.sync());
+      link = new RedisLink(config, resources, client(config, resources));
+    } catch (RuntimeException e) {
+      resources.shutdown(0, 1, TimeUnit.SECONDS);
+      throw e;
+    }
+    try {
+      link.connect();
+    } catch (RuntimeException e) {
+      if (!config.connectInBackground()) {
+        link.close();
+        throw new RedisStoreException(
+            "cannot connect to redis at " + config.endpoints() + ": " + e.getMessage(), e);
       }
-      RedisURI.Builder target;
-      if (config.topology() == Topology.SENTINEL) {
-        target = RedisURI.Builder.sentinel(config.host(0), config.port(0), config.sentinelMaster());
-        for (int i = 1; i < config.endpoints().size(); i++) {
-          target.withSentinel(config.host(i), config.port(i));
-        }
-      } else {
-        target = RedisURI.Builder.redis(config.host(0), config.port(0));
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "cannot connect to redis at "
+              + config.endpoints()
+              + " ("
+              + e.getMessage()
+              + "); deciding "
+              + config.onFailure()
+              + " and connecting in the background");
+      link.connectLater();
+    }
+    return link;
+  }
+
+  private static AbstractRedisClient client(RedisStoreConfig config, ClientResources resources) {
+    SocketOptions socket =
+        SocketOptions.builder().connectTimeout(config.connectTimeout()).keepAlive(true).build();
+    TimeoutOptions timeouts = TimeoutOptions.enabled(config.commandTimeout());
+    if (config.topology() == Topology.CLUSTER) {
+      List<RedisURI> seeds = new ArrayList<>();
+      for (int i = 0; i < config.endpoints().size(); i++) {
+        seeds.add(uri(config, RedisURI.Builder.redis(config.host(i), config.port(i))));
       }
-      target.withDatabase(config.database());
-      RedisClient client = RedisClient.create(resources, uri(config, target));
+      RedisClusterClient client = RedisClusterClient.create(resources, seeds);
       client.setOptions(
-          ClientOptions.builder()
+          ClusterClientOptions.builder()
               .socketOptions(socket)
               .timeoutOptions(timeouts)
               .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+              .topologyRefreshOptions(
+                  ClusterTopologyRefreshOptions.builder()
+                      .enablePeriodicRefresh(Duration.ofSeconds(30))
+                      .build())
               .build());
-      StatefulRedisConnection<String, String> connection = client.connect();
-      connection.setTimeout(config.commandTimeout());
-      return new RedisLink(resources, client, connection, connection.sync());
-    } catch (RuntimeException e) {
-      resources.shutdown(0, 1, TimeUnit.SECONDS);
-      throw new RedisStoreException(
-          "cannot connect to redis at " + config.endpoints() + ": " + e.getMessage(), e);
+      return client;
     }
+    RedisURI.Builder target;
+    if (config.topology() == Topology.SENTINEL) {
+      target = RedisURI.Builder.sentinel(config.host(0), config.port(0), config.sentinelMaster());
+      for (int i = 1; i < config.endpoints().size(); i++) {
+        target.withSentinel(config.host(i), config.port(i));
+      }
+    } else {
+      target = RedisURI.Builder.redis(config.host(0), config.port(0));
+    }
+    target.withDatabase(config.database());
+    RedisClient client = RedisClient.create(resources, uri(config, target));
+    client.setOptions(
+        ClientOptions.builder()
+            .socketOptions(socket)
+            .timeoutOptions(timeouts)
+            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+            .build());
+    return client;
+  }
+
+  private void connect() {
+    Session fresh;
+    if (client instanceof RedisClusterClient cluster) {
+      StatefulRedisClusterConnection<String, String> connection = cluster.connect();
+      connection.setTimeout(config.commandTimeout());
+      fresh = new Session(connection, connection.sync());
+    } else {
+      StatefulRedisConnection<String, String> connection = ((RedisClient) client).connect();
+      connection.setTimeout(config.commandTimeout());
+      fresh = new Session(connection, connection.sync());
+    }
+    if (closed) {
+      fresh.connection().close();
+      return;
+    }
+    session.set(fresh);
+    try {
+      fresh.scripting().scriptLoad(DecideScript.SOURCE);
+    } catch (RuntimeException e) {
+      // not fatal: the first decision loads the script again (NOSCRIPT reload)
+      LOG.log(System.Logger.Level.DEBUG, "cannot preload the decision script", e);
+    }
+  }
+
+  /** Tries to connect after a pause, again and again, until it works or the link is closed. */
+  private void connectLater() {
+    if (closed || !connecting.compareAndSet(false, true)) {
+      return;
+    }
+    resources
+        .eventExecutorGroup()
+        .schedule(
+            () -> {
+              try {
+                connect();
+                connecting.set(false);
+                LOG.log(System.Logger.Level.INFO, "connected to redis at " + config.endpoints());
+              } catch (RuntimeException e) {
+                connecting.set(false);
+                LOG.log(System.Logger.Level.DEBUG, "still cannot connect to redis", e);
+                connectLater();
+              }
+            },
+            config.reconnectDelayMax().toMillis(),
+            TimeUnit.MILLISECONDS);
   }
 
   private static RedisURI uri(RedisStoreConfig config, RedisURI.Builder builder) {
@@ -125,26 +207,27 @@ final class RedisLink implements AutoCloseable {
    * failover, a new cluster node) {@code EVAL}, which runs it and caches it again.
    */
   List<Object> decide(String[] keys, String[] args) {
+    Session current = session.get();
+    if (current == null) {
+      throw new RedisConnectionException(
+          "not connected to redis at " + config.endpoints() + " yet: connecting in the background");
+    }
+    RedisScriptingCommands<String, String> scripting = current.scripting();
     try {
       return scripting.evalsha(DecideScript.SHA, ScriptOutputType.MULTI, keys, args);
-    } catch (io.lettuce.core.RedisNoScriptException missing) {
+    } catch (RedisNoScriptException missing) {
       return scripting.eval(DecideScript.SOURCE, ScriptOutputType.MULTI, keys, args);
     }
   }
 
-  /** Loads the script ahead of the first decision; a failure here is repaired by the reload. */
-  void preload() {
-    scripting.scriptLoad(DecideScript.SOURCE);
-  }
-
-  boolean isOpen() {
-    return connection.isOpen();
-  }
-
   @Override
   public void close() {
+    closed = true;
     try {
-      connection.close();
+      Session current = session.getAndSet(null);
+      if (current != null) {
+        current.connection().close();
+      }
     } finally {
       client.shutdown(0, 1, TimeUnit.SECONDS);
       resources.shutdown(0, 1, TimeUnit.SECONDS);

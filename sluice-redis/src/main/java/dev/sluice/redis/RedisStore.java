@@ -109,12 +109,6 @@ public final class RedisStore implements LimitStore, AutoCloseable {
     this.overLimit = new OverLimitCache(config.overLimitCacheSize());
     this.fallback = new FallbackLimits(config.fallbackNodes(), config.fallbackMaxKeys());
     this.link = RedisLink.open(config);
-    try {
-      link.preload();
-    } catch (RuntimeException e) {
-      // not fatal: the first decision loads the script again (NOSCRIPT reload)
-      LOG.log(System.Logger.Level.DEBUG, "cannot preload the decision script", e);
-    }
   }
 
   /**

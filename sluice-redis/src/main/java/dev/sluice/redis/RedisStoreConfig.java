@@ -41,6 +41,8 @@ import java.util.regex.Pattern;
  * @param retryBackoffMax the longest pause between attempts
  * @param breaker the circuit breaker around Redis
  * @param overLimitCacheSize keys remembered as over limit until a known time (0: no cache)
+ * @param connectInBackground whether a store may start while Redis is unreachable (deciding by the
+ *     failure mode and connecting in the background) instead of failing at creation
  */
 public record RedisStoreConfig(
     Topology topology,
@@ -62,7 +64,8 @@ public record RedisStoreConfig(
     Duration retryBackoff,
     Duration retryBackoffMax,
     CircuitBreakerConfig breaker,
-    int overLimitCacheSize) {
+    int overLimitCacheSize,
+    boolean connectInBackground) {
 
   private static final Pattern ENDPOINT = Pattern.compile("[^:\\s]+:\\d{1,5}");
 
@@ -206,6 +209,7 @@ public record RedisStoreConfig(
     private Duration retryBackoffMax = Duration.ofMillis(50);
     private CircuitBreakerConfig breaker = DEFAULT_BREAKER;
     private int overLimitCacheSize;
+    private boolean connectInBackground;
 
     private Builder() {}
 
@@ -447,6 +451,19 @@ public record RedisStoreConfig(
     }
 
     /**
+     * Lets the store start while Redis is unreachable: decisions follow the failure mode while a
+     * background task keeps connecting (at most {@link #reconnectDelayMax} apart). By default a
+     * store whose first connection fails is not created, so that a wrong address or password is
+     * seen at once.
+     *
+     * @return this builder
+     */
+    public Builder connectInBackground() {
+      this.connectInBackground = true;
+      return this;
+    }
+
+    /**
      * Validates and builds the configuration.
      *
      * @return the configuration
@@ -473,7 +490,8 @@ public record RedisStoreConfig(
           retryBackoff,
           retryBackoffMax,
           breaker,
-          overLimitCacheSize);
+          overLimitCacheSize,
+          connectInBackground);
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.sluice.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.sluice.ratelimit.Limit;
 import dev.sluice.testkit.RedisNode;
@@ -81,5 +82,40 @@ class ConnectionSettingsIT {
         .isInstanceOf(RedisStoreException.class)
         .hasMessageContaining("127.0.0.1:1");
     assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void aStoreStartedWhileRedisIsDownLimitsLocallyThenUsesRedisOnceItIsUp() {
+    RedisNode late = RedisNode.start();
+    late.kill();
+    List<Limit> limits = List.of(Limit.of("per-minute", 10, Duration.ofMinutes(1)));
+    try (RedisStore store =
+        RedisStore.create(
+            RedisStoreConfig.builder()
+                .standalone(late.endpoint())
+                .connectTimeout(Duration.ofMillis(300))
+                .reconnectDelayMax(Duration.ofMillis(100))
+                .breaker(
+                    dev.sluice.breaker.CircuitBreakerConfig.builder()
+                        .consecutiveFailures(3)
+                        .openDelay(Duration.ofMillis(100))
+                        .maxOpenDelay(Duration.ofMillis(200))
+                        .build())
+                .connectInBackground()
+                .build())) {
+      RedisDecision early = store.decideWithOrigin("late", limits, 1, System.nanoTime());
+      assertThat(early.origin()).isEqualTo(RedisDecision.Origin.FALLBACK);
+      assertThat(early.decision().allowed()).isTrue();
+
+      late.restart();
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(
+              () ->
+                  store.decideWithOrigin("late", limits, 1, System.nanoTime()).origin()
+                      == RedisDecision.Origin.REDIS);
+    } finally {
+      late.stop();
+    }
   }
 }
