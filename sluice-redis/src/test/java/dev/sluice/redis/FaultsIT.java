@@ -211,8 +211,9 @@ class FaultsIT {
         "stalled redis: slowest decision %d ms (timeout %d ms), %d refused%n",
         slowest.get() / 1_000_000, TIMEOUT.toMillis(), refused.get());
     assertThat(refused.get()).isPositive();
-    // a timed-out call is never retried: one timeout plus scheduling slack on a busy machine
-    assertThat(Duration.ofNanos(slowest.get())).isLessThan(Duration.ofMillis(700));
+    // a timed-out call is never retried: one timeout plus scheduling slack on a busy machine,
+    // far from the two seconds a caller waiting for the stalled server would take
+    assertThat(Duration.ofNanos(slowest.get())).isLessThan(Duration.ofSeconds(1));
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> timed("stall", limits).origin() == RedisDecision.Origin.REDIS);
