@@ -24,7 +24,7 @@ public final class Limit {
   /**
    * The largest quota of a {@link Algorithm#SLIDING_LOG} limit, which stores one entry a permit.
    */
-  public static final long MAX_LOG_QUOTA = 100_000;
+  public static final long MAX_LOG_QUOTA = 10_000;
 
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
   private static final Duration MIN_WINDOW = Duration.ofMillis(1);

@@ -25,11 +25,11 @@ class LimitTest {
     assertThatThrownBy(
             () ->
                 Limit.builder("a")
-                    .quota(200_000)
+                    .quota(20_000)
                     .window(Duration.ofHours(1))
                     .algorithm(Algorithm.SLIDING_LOG)
                     .build())
-        .hasMessage("limits[a].quota of a sliding-log limit must be <= 100000, was 200000");
+        .hasMessage("limits[a].quota of a sliding-log limit must be <= 10000, was 20000");
     assertThatThrownBy(() -> Limit.of("has space", 1, Duration.ofSeconds(1)))
         .isInstanceOf(RateLimitConfigException.class)
         .hasMessageContaining("\"has space\"");
