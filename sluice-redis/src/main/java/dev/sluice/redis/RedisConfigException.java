@@ -1,0 +1,20 @@
+package dev.sluice.redis;
+
+import dev.sluice.SluiceException;
+
+/**
+ * A Redis store setting broke a rule. The message names the setting, the rule and the value, for
+ * example {@code redis.max-attempts must be 1-10, was 0}.
+ */
+public final class RedisConfigException extends SluiceException {
+  private static final long serialVersionUID = 1L;
+
+  /**
+   * Creates the exception.
+   *
+   * @param message the setting, the rule and the offending value
+   */
+  public RedisConfigException(String message) {
+    super(message);
+  }
+}

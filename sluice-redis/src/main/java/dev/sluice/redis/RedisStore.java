@@ -1,0 +1,297 @@
+package dev.sluice.redis;
+
+import dev.sluice.breaker.CircuitBreaker;
+import dev.sluice.breaker.CircuitPermit;
+import dev.sluice.breaker.CircuitState;
+import dev.sluice.ratelimit.Decision;
+import dev.sluice.ratelimit.Limit;
+import dev.sluice.ratelimit.store.LimitStore;
+import dev.sluice.retry.Backoff;
+import dev.sluice.retry.Jitter;
+import dev.sluice.retry.RetryEvent;
+import dev.sluice.retry.RetryListener;
+import dev.sluice.retry.RetryPolicy;
+import dev.sluice.time.TimeSource;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A {@link LimitStore} on Redis, shared by every node of a service: each decision is one Lua script
+ * that evaluates all the limits of a key and charges all of them or none, with Redis' own clock
+ * ({@code TIME}), so the nodes' clocks never matter.
+ *
+ * <pre>{@code
+ * try (RedisStore store = RedisStore.create(RedisStoreConfig.builder()
+ *     .standalone("redis.internal:6379")
+ *     .onFailure(FailureMode.FALLBACK)
+ *     .fallbackNodes(3)
+ *     .build())) {
+ *   RateLimiter limiter = RateLimiter.builder().store(store).build();
+ *   Decision decision = limiter.decide("user:42", limits);
+ * }
+ * }</pre>
+ *
+ * <p><b>Keys.</b> Limit {@code id} of key {@code k} lives at {@code prefix{k}:id} (plus {@code
+ * prefix{k}:id:log} for a sliding log); the hash tag puts every key of one client in one slot. A
+ * key expires exactly when its limit is whole again.
+ *
+ * <p><b>When Redis cannot answer</b> (connection lost, command timeout, breaker open) the
+ * configured {@link FailureMode} decides, and {@link #decideWithOrigin} says so. Errors after which
+ * the script surely did not run are retried a few times with backoff; timeouts are not (the script
+ * may have run). A circuit breaker stops calling a dead Redis and probes it to find it back. No
+ * exception from Redis reaches the caller.
+ *
+ * <p>Safe for concurrent use: all callers share one multiplexed connection.
+ */
+public final class RedisStore implements LimitStore, AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(RedisStore.class.getName());
+
+  private final RedisStoreConfig config;
+  private final DecideScript script;
+  private final RedisKeys names;
+  private final RedisLink link;
+  private final CircuitBreaker breaker;
+  private final RetryPolicy retry;
+  private final OverLimitCache overLimit;
+  private final FallbackLimits fallback;
+  private final LongAdder[] byOrigin = new LongAdder[RedisDecision.Origin.values().length];
+  private final LongAdder retries = new LongAdder();
+  private final LongAdder failures = new LongAdder();
+
+  private RedisStore(RedisStoreConfig config, DecideScript script, TimeSource time) {
+    this.config = Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(time, "time");
+    this.script = script;
+    this.names = new RedisKeys(config.keyPrefix());
+    this.breaker =
+        CircuitBreaker.builder()
+            .name("redis " + config.endpoints())
+            .config(config.breaker())
+            .timeSource(time)
+            .listener(
+                transition ->
+                    LOG.log(
+                        transition.to() == CircuitState.CLOSED
+                            ? System.Logger.Level.INFO
+                            : System.Logger.Level.WARNING,
+                        () ->
+                            "redis breaker "
+                                + transition.from()
+                                + " -> "
+                                + transition.to()
+                                + " for "
+                                + config.endpoints()
+                                + "; while it is not closed, decisions are "
+                                + config.onFailure()))
+            .build();
+    this.retry =
+        RetryPolicy.builder()
+            .maxAttempts(config.maxAttempts())
+            .backoff(
+                Backoff.exponential(config.retryBackoff(), 2, config.retryBackoffMax())
+                    .withJitter(Jitter.FULL))
+            .retryIf(Transients::isTransient)
+            .timeSource(time)
+            .listener(
+                new RetryListener() {
+                  @Override
+                  public void onRetry(RetryEvent event) {
+                    retries.increment();
+                  }
+                })
+            .build();
+    for (int i = 0; i < byOrigin.length; i++) {
+      byOrigin[i] = new LongAdder();
+    }
+    this.overLimit = new OverLimitCache(config.overLimitCacheSize());
+    this.fallback = new FallbackLimits(config.fallbackNodes(), config.fallbackMaxKeys());
+    this.link = RedisLink.open(config);
+  }
+
+  /**
+   * Connects to Redis with the system time source (used for backoff pauses, the breaker and the
+   * local caches).
+   *
+   * @param config the configuration
+   * @return a connected store; close it to release the connection
+   * @throws RedisStoreException if the first connection fails
+   */
+  public static RedisStore create(RedisStoreConfig config) {
+    return new RedisStore(config, DecideScript.redisClock(), TimeSource.system());
+  }
+
+  /**
+   * Connects to Redis with a time source for backoff pauses, the breaker and the local caches.
+   * Decisions still take their time from Redis.
+   *
+   * @param config the configuration
+   * @param time the time source
+   * @return a connected store; close it to release the connection
+   * @throws RedisStoreException if the first connection fails
+   */
+  public static RedisStore create(RedisStoreConfig config, TimeSource time) {
+    return new RedisStore(config, DecideScript.redisClock(), time);
+  }
+
+  /**
+   * A store whose script takes the caller's {@code nowNanos} instead of Redis' clock, and whose
+   * keys never expire: only for one caller whose clock is the reference, as in tests that compare
+   * the script with the in-memory engine decision by decision.
+   */
+  static RedisStore withCallerClock(RedisStoreConfig config, TimeSource time) {
+    return new RedisStore(config, DecideScript.callerClock(), time);
+  }
+
+  @Override
+  public Decision decide(String key, List<Limit> limits, long cost, long nowNanos) {
+    return decideWithOrigin(key, limits, cost, nowNanos).decision();
+  }
+
+  /**
+   * Decides like {@link #decide}, and says who decided: Redis, the local over-limit cache, or the
+   * failure mode while Redis was away.
+   *
+   * @param key the thing being limited
+   * @param limits its limits: 1 to 64, with distinct ids
+   * @param cost permits wanted, at least 1
+   * @param nowNanos the caller's time, for the local caches and the fallback store
+   * @return the decision and its origin
+   */
+  public RedisDecision decideWithOrigin(String key, List<Limit> limits, long cost, long nowNanos) {
+    RedisDecision decision = decideOnce(key, limits, cost, nowNanos);
+    byOrigin[decision.origin().ordinal()].increment();
+    return decision;
+  }
+
+  private RedisDecision decideOnce(String key, List<Limit> limits, long cost, long nowNanos) {
+    Decision cached = overLimit.refusal(key, limits, cost, nowNanos);
+    if (cached != null) {
+      return new RedisDecision(cached, RedisDecision.Origin.OVER_LIMIT_CACHE);
+    }
+    Optional<CircuitPermit> permit = breaker.tryAcquire();
+    if (permit.isEmpty()) {
+      failures.increment();
+      return unavailable(key, limits, cost, nowNanos);
+    }
+    String[] keys = script.keys(names, key, limits);
+    String[] args = script.args(limits, cost, nowNanos);
+    List<Object> reply;
+    Decision decision;
+    try {
+      reply = retry.execute(() -> link.decide(keys, args));
+      decision = script.decision(limits, reply);
+    } catch (RuntimeException e) {
+      // an interrupted caller says nothing about Redis' health; else the breaker's rules classify
+      if (Thread.currentThread().isInterrupted()
+          || e instanceof io.lettuce.core.RedisCommandInterruptedException) {
+        permit.get().onIgnore();
+      } else {
+        permit.get().onOutcome(e, null);
+      }
+      failures.increment();
+      LOG.log(System.Logger.Level.DEBUG, () -> "redis decision failed for key " + key, e);
+      return unavailable(key, limits, cost, nowNanos);
+    }
+    permit.get().onSuccess();
+    overLimit.record(key, limits, cost, nowNanos, decision);
+    return new RedisDecision(decision, RedisDecision.Origin.REDIS, script.nowNanos(reply) / 1_000);
+  }
+
+  private RedisDecision unavailable(String key, List<Limit> limits, long cost, long nowNanos) {
+    return switch (config.onFailure()) {
+      case FALLBACK ->
+          new RedisDecision(
+              fallback.decide(key, limits, cost, nowNanos), RedisDecision.Origin.FALLBACK);
+      case FAIL_OPEN -> new RedisDecision(whole(limits), RedisDecision.Origin.FAIL_OPEN);
+      case FAIL_CLOSED -> new RedisDecision(refused(limits), RedisDecision.Origin.FAIL_CLOSED);
+    };
+  }
+
+  /** Fail-open: allowed, every limit reported whole (nothing is known). */
+  private static Decision whole(List<Limit> limits) {
+    int n = limits.size();
+    long[] remaining = new long[n];
+    for (int i = 0; i < n; i++) {
+      Limit limit = limits.get(i);
+      remaining[i] = limit.algorithm().hasBurst() ? limit.burst() : limit.quota();
+    }
+    return Decision.of(limits, remaining, new long[n], 0, 0);
+  }
+
+  /** Fail-closed: denied by every limit until the breaker would let a probe through. */
+  private Decision refused(List<Limit> limits) {
+    int n = limits.size();
+    Duration wait = breaker.retryAfter();
+    if (wait.isZero()) {
+      wait = config.failClosedRetryAfter();
+    }
+    long retryAfter = wait.toNanos();
+    long[] resetAfter = new long[n];
+    java.util.Arrays.fill(resetAfter, retryAfter);
+    long violated = n == 64 ? -1L : (1L << n) - 1;
+    return Decision.of(limits, new long[n], resetAfter, retryAfter, violated);
+  }
+
+  /**
+   * The number of keys this node holds state for in its local fallback store; the state in Redis is
+   * counted by Redis and expires on its own.
+   *
+   * @return the keys held locally
+   */
+  @Override
+  public long size() {
+    return fallback.size();
+  }
+
+  /**
+   * The counts of decisions by origin, of retries and of failures, since the store was created.
+   *
+   * @return a snapshot
+   */
+  public RedisStoreStats stats() {
+    return new RedisStoreStats(
+        count(RedisDecision.Origin.REDIS),
+        count(RedisDecision.Origin.OVER_LIMIT_CACHE),
+        count(RedisDecision.Origin.FAIL_OPEN),
+        count(RedisDecision.Origin.FAIL_CLOSED),
+        count(RedisDecision.Origin.FALLBACK),
+        retries.sum(),
+        failures.sum());
+  }
+
+  private long count(RedisDecision.Origin origin) {
+    return byOrigin[origin.ordinal()].sum();
+  }
+
+  /**
+   * The state of the circuit breaker around Redis.
+   *
+   * @return the state
+   */
+  public CircuitState breakerState() {
+    return breaker.state();
+  }
+
+  /**
+   * The configuration.
+   *
+   * @return the configuration
+   */
+  public RedisStoreConfig config() {
+    return config;
+  }
+
+  /** Closes the connection and the client. */
+  @Override
+  public void close() {
+    link.close();
+  }
+
+  @Override
+  public String toString() {
+    return "RedisStore[" + config + ", breaker=" + breaker.state() + "]";
+  }
+}

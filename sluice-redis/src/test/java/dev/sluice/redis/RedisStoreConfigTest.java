@@ -1,0 +1,59 @@
+package dev.sluice.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RedisStoreConfigTest {
+  @Test
+  void defaultsAreAStandaloneServerOnLocalhostFallingBackToLocalLimits() {
+    RedisStoreConfig config = RedisStoreConfig.builder().build();
+    assertThat(config.topology()).isEqualTo(Topology.STANDALONE);
+    assertThat(config.endpoints()).containsExactly("localhost:6379");
+    assertThat(config.onFailure()).isEqualTo(FailureMode.FALLBACK);
+    assertThat(config.commandTimeout()).isEqualTo(Duration.ofMillis(250));
+    assertThat(config.overLimitCacheSize()).isZero();
+  }
+
+  @Test
+  void everyBrokenRuleNamesTheSettingTheRuleAndTheValue() {
+    assertThatThrownBy(() -> RedisStoreConfig.builder().commandTimeout(Duration.ZERO).build())
+        .isInstanceOf(RedisConfigException.class)
+        .hasMessage("redis.command-timeout must be > 0, was PT0S");
+    assertThatThrownBy(() -> RedisStoreConfig.builder().standalone("redis").build())
+        .hasMessage("redis.endpoints must be host:port with a port of 1-65535, was \"redis\"");
+    assertThatThrownBy(() -> RedisStoreConfig.builder().standalone("redis:70000").build())
+        .hasMessageContaining("was \"redis:70000\"");
+    assertThatThrownBy(() -> RedisStoreConfig.builder().sentinel(" ", List.of("s:26379")).build())
+        .hasMessage("redis.sentinel-master must be set for a sentinel topology, was  ");
+    assertThatThrownBy(
+            () -> RedisStoreConfig.builder().cluster(List.of("n:6379")).database(2).build())
+        .hasMessage("redis.database must be 0 on a cluster topology, was 2");
+    assertThatThrownBy(() -> RedisStoreConfig.builder().maxAttempts(0).build())
+        .hasMessage("redis.max-attempts must be 1-10, was 0");
+    assertThatThrownBy(() -> RedisStoreConfig.builder().fallbackNodes(0).build())
+        .hasMessage("redis.fallback-nodes must be >= 1, was 0");
+    assertThatThrownBy(() -> RedisStoreConfig.builder().keyPrefix("a{b}").build())
+        .hasMessage("redis.key-prefix must be set and hold no '{' or '}', was a{b}");
+    assertThatThrownBy(
+            () ->
+                RedisStoreConfig.builder()
+                    .retryBackoff(Duration.ofMillis(50), Duration.ofMillis(5))
+                    .build())
+        .hasMessage(
+            "redis.retry-backoff-max must be >= redis.retry-backoff (PT0.05S), was PT0.005S");
+    assertThatThrownBy(() -> RedisStoreConfig.builder().overLimitCache(-1).build())
+        .hasMessage("redis.over-limit-cache-size must be >= 0, was -1");
+    assertThatThrownBy(() -> RedisStoreConfig.builder().cluster(List.of()).build())
+        .hasMessage("redis.endpoints must name at least one host:port, was []");
+  }
+
+  @Test
+  void thePasswordNeverShowsInTheDescription() {
+    RedisStoreConfig config = RedisStoreConfig.builder().password("s3cret").build();
+    assertThat(config.toString()).doesNotContain("s3cret").contains("password=***");
+  }
+}
