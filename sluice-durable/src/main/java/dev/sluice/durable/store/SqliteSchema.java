@@ -1,0 +1,165 @@
+package dev.sluice.durable.store;
+
+import dev.sluice.durable.DurableException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * The versioned schema of the SQLite store and the code that brings a database up to date.
+ *
+ * <p>Migrations run inside one {@code BEGIN IMMEDIATE} transaction that first reads the applied
+ * version: two processes starting at once serialize on SQLite's write lock (waiting through the
+ * busy timeout), and the second finds the work done. A database newer than this code is refused.
+ */
+final class SqliteSchema {
+  private SqliteSchema() {}
+
+  /** One schema change, applied exactly once. */
+  record Migration(int version, String description, List<String> statements) {}
+
+  static final List<Migration> MIGRATIONS =
+      List.of(
+          new Migration(
+              1,
+              "executions, steps, signals, dead letters",
+              List.of(
+                  """
+                  CREATE TABLE executions (
+                    id TEXT PRIMARY KEY,
+                    task TEXT NOT NULL,
+                    queue TEXT NOT NULL,
+                    tags TEXT,
+                    priority INTEGER NOT NULL DEFAULT 0,
+                    state TEXT NOT NULL,
+                    input TEXT NOT NULL,
+                    result TEXT,
+                    error TEXT,
+                    idempotency_key TEXT,
+                    parent_id TEXT,
+                    attempt INTEGER NOT NULL DEFAULT 1,
+                    max_attempts INTEGER NOT NULL DEFAULT 1,
+                    retry TEXT,
+                    created_at INTEGER NOT NULL,
+                    scheduled_for INTEGER NOT NULL,
+                    expires_at INTEGER,
+                    started_at INTEGER,
+                    finished_at INTEGER,
+                    updated_at INTEGER NOT NULL,
+                    worker_id TEXT,
+                    lease_expires_at INTEGER,
+                    fence INTEGER NOT NULL DEFAULT 0,
+                    awaiting TEXT
+                  )""",
+                  "CREATE UNIQUE INDEX executions_idempotency ON executions(task, idempotency_key)"
+                      + " WHERE idempotency_key IS NOT NULL",
+                  "CREATE INDEX executions_due ON executions(state, queue, priority DESC,"
+                      + " scheduled_for)",
+                  "CREATE INDEX executions_lease ON executions(state, lease_expires_at)",
+                  "CREATE INDEX executions_expiry ON executions(state, expires_at)"
+                      + " WHERE expires_at IS NOT NULL",
+                  "CREATE INDEX executions_finished ON executions(state, finished_at)",
+                  "CREATE INDEX executions_parent ON executions(parent_id)"
+                      + " WHERE parent_id IS NOT NULL",
+                  """
+                  CREATE TABLE steps (
+                    execution_id TEXT NOT NULL REFERENCES executions(id) ON DELETE CASCADE,
+                    seq INTEGER NOT NULL,
+                    name TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    outcome TEXT,
+                    deadline INTEGER,
+                    recorded_at INTEGER NOT NULL,
+                    PRIMARY KEY (execution_id, seq)
+                  )""",
+                  """
+                  CREATE TABLE signals (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    execution_id TEXT NOT NULL REFERENCES executions(id) ON DELETE CASCADE,
+                    name TEXT NOT NULL,
+                    payload TEXT NOT NULL,
+                    sent_at INTEGER NOT NULL,
+                    consumed_at INTEGER,
+                    consumed_by_seq INTEGER
+                  )""",
+                  "CREATE INDEX signals_unconsumed ON signals(execution_id, name, id)"
+                      + " WHERE consumed_at IS NULL",
+                  """
+                  CREATE TABLE dead_letters (
+                    execution_id TEXT PRIMARY KEY REFERENCES executions(id) ON DELETE CASCADE,
+                    task TEXT NOT NULL,
+                    queue TEXT NOT NULL,
+                    error TEXT,
+                    attempts INTEGER NOT NULL,
+                    failed_at INTEGER NOT NULL
+                  )""")));
+
+  /** The newest version this code knows. */
+  static int latestVersion() {
+    return MIGRATIONS.get(MIGRATIONS.size() - 1).version();
+  }
+
+  /**
+   * Applies every missing migration in one immediate transaction.
+   *
+   * @param connection a connection in auto-commit mode
+   * @param now the time to record as applied-at
+   * @return the versions applied by this call (empty if another process did the work)
+   */
+  static List<Integer> migrate(Connection connection, long now) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("BEGIN IMMEDIATE");
+      try {
+        statement.execute(
+            "CREATE TABLE IF NOT EXISTS sluice_schema_version (version INTEGER PRIMARY KEY,"
+                + " description TEXT NOT NULL, applied_at INTEGER NOT NULL)");
+        int current;
+        try (ResultSet rows =
+            statement.executeQuery("SELECT COALESCE(MAX(version), 0) FROM sluice_schema_version")) {
+          rows.next();
+          current = rows.getInt(1);
+        }
+        if (current > latestVersion()) {
+          throw new DurableException(
+              "database schema version "
+                  + current
+                  + " is newer than this library supports ("
+                  + latestVersion()
+                  + "); upgrade sluice-durable");
+        }
+        List<Integer> applied = new java.util.ArrayList<>();
+        for (Migration migration : MIGRATIONS) {
+          if (migration.version() <= current) {
+            continue;
+          }
+          for (String sql : migration.statements()) {
+            statement.execute(sql);
+          }
+          try (PreparedStatement insert =
+              connection.prepareStatement(
+                  "INSERT INTO sluice_schema_version (version, description, applied_at)"
+                      + " VALUES (?, ?, ?)")) {
+            insert.setInt(1, migration.version());
+            insert.setString(2, migration.description());
+            insert.setLong(3, now);
+            insert.executeUpdate();
+          }
+          applied.add(migration.version());
+        }
+        statement.execute("COMMIT");
+        return applied;
+      } catch (SQLException | RuntimeException e) {
+        try {
+          statement.execute("ROLLBACK");
+        } catch (SQLException rollbackFailure) {
+          e.addSuppressed(rollbackFailure);
+        }
+        throw e;
+      }
+    }
+  }
+}
