@@ -8,12 +8,13 @@ import java.util.Set;
  * A worker's request for due executions.
  *
  * <p>Eligible: pending executions whose {@code scheduled_for} has come, and running executions
- * whose lease has expired (their worker is presumed dead), in one of {@code queues}, not expired,
- * and whose tags are all among {@code workerTags} (an untagged execution is eligible for every
- * worker). Highest priority first, then earliest due.
+ * whose lease has expired (their worker is presumed dead), of one of {@code tasks}, in one of
+ * {@code queues}, not expired, and whose tags are all among {@code workerTags} (an untagged
+ * execution is eligible for every worker). Highest priority first, then earliest due.
  *
  * @param workerId the claiming worker
  * @param queues the queues it serves, at least one
+ * @param tasks the task names it has handlers for, at least one
  * @param workerTags the tags it has
  * @param limit the most executions to claim, at least 1
  * @param now the caller's clock, UTC epoch milliseconds; a store with its own clock may use that
@@ -22,6 +23,7 @@ import java.util.Set;
 public record ClaimRequest(
     String workerId,
     List<String> queues,
+    List<String> tasks,
     Set<String> workerTags,
     int limit,
     long now,
@@ -31,9 +33,13 @@ public record ClaimRequest(
   public ClaimRequest {
     Objects.requireNonNull(workerId, "workerId");
     queues = List.copyOf(queues);
+    tasks = List.copyOf(tasks);
     workerTags = Set.copyOf(workerTags);
     if (queues.isEmpty()) {
       throw new IllegalArgumentException("claim queues must not be empty");
+    }
+    if (tasks.isEmpty()) {
+      throw new IllegalArgumentException("claim tasks must not be empty");
     }
     if (limit < 1) {
       throw new IllegalArgumentException("claim limit must be >= 1, was " + limit);

@@ -273,6 +273,7 @@ public final class SqliteExecutionStore implements ExecutionStore {
                       + " WHERE ((e.state = 'pending' AND e.scheduled_for <= ?)"
                       + " OR (e.state = 'running' AND e.lease_expires_at <= ?))"
                       + " AND e.queue IN (SELECT value FROM json_each(?))"
+                      + " AND e.task IN (SELECT value FROM json_each(?))"
                       + " AND (e.expires_at IS NULL OR e.expires_at > ?)"
                       + " AND (e.tags IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(e.tags) t"
                       + " WHERE t.value NOT IN (SELECT value FROM json_each(?))))"
@@ -286,9 +287,10 @@ public final class SqliteExecutionStore implements ExecutionStore {
             claim.setLong(5, now);
             claim.setLong(6, now);
             claim.setString(7, toJson(request.queues()));
-            claim.setLong(8, now);
-            claim.setString(9, toJson(List.copyOf(request.workerTags())));
-            claim.setInt(10, request.limit());
+            claim.setString(8, toJson(request.tasks()));
+            claim.setLong(9, now);
+            claim.setString(10, toJson(List.copyOf(request.workerTags())));
+            claim.setInt(11, request.limit());
             // RETURNING rows come back through executeQuery with sqlite-jdbc
             try (ResultSet rows = claim.executeQuery()) {
               List<ExecutionRecord> claimed = new ArrayList<>();

@@ -1,0 +1,303 @@
+package dev.sluice.durable;
+
+import dev.sluice.durable.store.Awaiting;
+import dev.sluice.durable.store.ExecutionRecord;
+import dev.sluice.durable.store.ExecutionStore;
+import dev.sluice.durable.store.Lease;
+import dev.sluice.durable.store.NewExecution;
+import dev.sluice.durable.store.StepKind;
+import dev.sluice.durable.store.StepRecord;
+import dev.sluice.durable.store.StepStatus;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The {@link TaskContext} of one run of one execution under one lease. Used by the handler's
+ * thread; the worker's heartbeat flags cancellation and lease loss from another thread.
+ */
+final class ExecutionContext implements TaskContext {
+  /** How long a parent waits for a child before looking again, if no wake-up comes. */
+  static final Duration CHILD_RECHECK = Duration.ofMinutes(1);
+
+  private final Durable durable;
+  private final ExecutionStore store;
+  private final ExecutionRecord execution;
+  private final Lease lease;
+  private final Runnable onRejectedWrite;
+  private final AtomicBoolean cancelled = new AtomicBoolean();
+  private final AtomicBoolean lost = new AtomicBoolean();
+  private volatile Suspension suspension;
+  private Map<Integer, StepRecord> recorded;
+  private int sequence;
+
+  ExecutionContext(Durable durable, ExecutionRecord execution, Runnable onRejectedWrite) {
+    this.durable = durable;
+    this.store = durable.store();
+    this.execution = execution;
+    this.lease = execution.lease();
+    this.onRejectedWrite = onRejectedWrite;
+  }
+
+  Lease lease() {
+    return lease;
+  }
+
+  Suspension suspension() {
+    return suspension;
+  }
+
+  void markCancelled() {
+    cancelled.set(true);
+  }
+
+  void markLost() {
+    lost.set(true);
+  }
+
+  boolean isLost() {
+    return lost.get();
+  }
+
+  @Override
+  public ExecutionId executionId() {
+    return execution.id();
+  }
+
+  @Override
+  public int attempt() {
+    return execution.attempt();
+  }
+
+  @Override
+  public boolean isCancelled() {
+    return cancelled.get();
+  }
+
+  @Override
+  public <T> T step(String name, Class<T> type, StepBody<T> body) throws Exception {
+    Objects.requireNonNull(name, "step name");
+    Objects.requireNonNull(type, "step type");
+    Objects.requireNonNull(body, "step body");
+    StepRecord previous = next(name, StepKind.STEP);
+    if (previous != null && previous.status() == StepStatus.DONE) {
+      return durable.codec().read(previous.outcomeJson(), type, describe("result of step", name));
+    }
+    T value = body.run();
+    String json = durable.codec().write(value, describe("result of step", name));
+    record(name, StepKind.STEP, StepStatus.DONE, json, null);
+    return value;
+  }
+
+  @Override
+  public <I, O> O call(Task<I, O> task, I input) {
+    Objects.requireNonNull(task, "task");
+    StepRecord previous = next(task.name(), StepKind.CALL);
+    if (previous != null && previous.status() == StepStatus.DONE) {
+      return durable
+          .codec()
+          .read(previous.outcomeJson(), task.outputType(), describe("result of call", task.name()));
+    }
+    ExecutionId childId = execution.id().child(sequence);
+    long now = now();
+    store.dispatch(
+        new NewExecution(
+            childId,
+            task.name(),
+            execution.queue(),
+            List.of(),
+            execution.priority(),
+            durable.codec().write(input, "input of child " + childId),
+            null,
+            execution.id(),
+            1,
+            null,
+            now,
+            now,
+            null));
+    durable.wakeWorkers();
+    ExecutionRecord child =
+        store.find(childId).orElseThrow(() -> new UnknownExecutionException(childId));
+    if (child.state() == ExecutionState.COMPLETED) {
+      record(task.name(), StepKind.CALL, StepStatus.DONE, child.resultJson(), null);
+      return durable.codec().read(child.resultJson(), task.outputType(), "result of " + childId);
+    }
+    if (child.state().isTerminal()) {
+      return new Outcome<O>(childId, child.state(), null, child.error()).get();
+    }
+    throw suspend(now + CHILD_RECHECK.toMillis(), Awaiting.child(childId));
+  }
+
+  @Override
+  public void sleep(Duration duration) {
+    requireNotNegative("sleep duration", duration);
+    StepRecord previous = next("sleep", StepKind.SLEEP);
+    long deadline;
+    if (previous == null) {
+      deadline = saturatedDeadline(duration);
+      record("sleep", StepKind.SLEEP, StepStatus.WAITING, null, deadline);
+    } else {
+      deadline = previous.deadline();
+    }
+    if (now() < deadline) {
+      throw suspend(deadline, null);
+    }
+  }
+
+  @Override
+  public <T> T awaitSignal(String name, Class<T> type, Duration timeout) {
+    Objects.requireNonNull(name, "signal name");
+    Objects.requireNonNull(type, "signal type");
+    requireNotNegative("signal timeout", timeout);
+    String stepName = "signal:" + name;
+    StepRecord previous = next(stepName, StepKind.SIGNAL);
+    if (previous != null && previous.status() == StepStatus.DONE) {
+      return durable.codec().read(previous.outcomeJson(), type, describe("signal", name));
+    }
+    if (previous != null && previous.status() == StepStatus.EXPIRED) {
+      throw signalExpired(name, previous.deadline());
+    }
+    long deadline;
+    if (previous == null) {
+      deadline = saturatedDeadline(timeout);
+      record(stepName, StepKind.SIGNAL, StepStatus.WAITING, null, deadline);
+    } else {
+      deadline = previous.deadline();
+    }
+    long now = now();
+    Optional<String> payload = store.consumeSignal(lease, name, sequence, stepName, now);
+    if (payload.isPresent()) {
+      return durable.codec().read(payload.get(), type, describe("signal", name));
+    }
+    checkLive();
+    if (now >= deadline) {
+      record(stepName, StepKind.SIGNAL, StepStatus.EXPIRED, null, deadline);
+      throw signalExpired(name, deadline);
+    }
+    throw suspend(deadline, Awaiting.signal(name));
+  }
+
+  private ExpiryException signalExpired(String name, long deadline) {
+    return new ExpiryException(
+        "execution "
+            + execution.id()
+            + " waited for signal \""
+            + name
+            + "\" until "
+            + java.time.Instant.ofEpochMilli(deadline)
+            + " and none came");
+  }
+
+  private StepRecord next(String name, StepKind kind) {
+    checkLive();
+    sequence++;
+    if (recorded == null) {
+      recorded = new HashMap<>();
+      for (StepRecord step : store.steps(execution.id())) {
+        recorded.put(step.sequence(), step);
+      }
+    }
+    StepRecord previous = recorded.get(sequence);
+    if (previous != null && (!previous.name().equals(name) || previous.kind() != kind)) {
+      throw new DurableException(
+          "execution "
+              + execution.id()
+              + ": context call "
+              + sequence
+              + " was "
+              + previous.kind()
+              + " \""
+              + previous.name()
+              + "\" when recorded and is "
+              + kind
+              + " \""
+              + name
+              + "\" now; a handler must make the same context calls in the same order on every"
+              + " run");
+    }
+    return previous;
+  }
+
+  private void record(String name, StepKind kind, StepStatus status, String json, Long deadline) {
+    StepRecord step =
+        new StepRecord(execution.id(), sequence, name, kind, status, json, deadline, now());
+    if (!store.recordStep(lease, step)) {
+      throw rejected("checkpoint of " + kind + " \"" + name + "\" (call " + sequence + ")");
+    }
+    recorded.put(sequence, step);
+  }
+
+  /** A fenced write changed nothing: find out why, report it, and stop the handler. */
+  RuntimeException rejected(String what) {
+    lost.set(true);
+    onRejectedWrite.run();
+    boolean wasCancelled =
+        store
+            .find(execution.id())
+            .map(current -> current.state() == ExecutionState.CANCELLED)
+            .orElse(false);
+    Durable.LOG.log(
+        System.Logger.Level.WARNING,
+        "{0} refused for execution {1}: lease {2} is no longer held{3}; nothing was changed",
+        what,
+        execution.id(),
+        lease,
+        wasCancelled ? " (the execution was cancelled)" : "");
+    if (wasCancelled) {
+      cancelled.set(true);
+      return new CancelledException(execution.id());
+    }
+    return new LeaseLostException(
+        what + " refused: lease " + lease + " on execution " + execution.id() + " was lost");
+  }
+
+  private void checkLive() {
+    Suspension pending = suspension;
+    if (pending != null) {
+      throw pending;
+    }
+    if (cancelled.get()) {
+      throw new CancelledException(execution.id());
+    }
+    if (lost.get()) {
+      throw new LeaseLostException(
+          "lease " + lease + " on execution " + execution.id() + " was lost");
+    }
+  }
+
+  private Suspension suspend(long wakeAt, Awaiting awaiting) {
+    Suspension s = new Suspension(wakeAt, awaiting);
+    suspension = s;
+    return s;
+  }
+
+  private long now() {
+    return durable.timeSource().now().toEpochMilli();
+  }
+
+  private long saturatedDeadline(Duration duration) {
+    long millis;
+    try {
+      millis = duration.toMillis();
+    } catch (ArithmeticException tooLong) {
+      millis = Long.MAX_VALUE;
+    }
+    long now = now();
+    return millis > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + millis;
+  }
+
+  private static void requireNotNegative(String what, Duration duration) {
+    Objects.requireNonNull(duration, what);
+    if (duration.isNegative()) {
+      throw new IllegalArgumentException(what + " must be >= 0, was " + duration);
+    }
+  }
+
+  private String describe(String what, String name) {
+    return what + " \"" + name + "\" of execution " + execution.id();
+  }
+}

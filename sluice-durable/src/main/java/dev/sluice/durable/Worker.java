@@ -1,0 +1,445 @@
+package dev.sluice.durable;
+
+import dev.sluice.durable.store.ClaimRequest;
+import dev.sluice.durable.store.ExecutionRecord;
+import dev.sluice.durable.store.ExecutionStore;
+import dev.sluice.durable.store.Lease;
+import dev.sluice.time.TimeSource;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Claims due executions from the store and runs their handlers, each on its own virtual thread, up
+ * to a concurrency limit. Create with {@link Durable#worker(WorkerConfig)}, then {@link #start()};
+ * {@link #close()} shuts it down gracefully.
+ *
+ * <p>While a handler runs, the worker renews its lease every half lease. Every write it makes names
+ * the lease (fencing): if the lease was lost meanwhile, the write changes nothing and is logged and
+ * counted in {@link #rejectedWrites()}. A heartbeat that is refused tells the running handler,
+ * through its context, that the execution was cancelled or lost.
+ *
+ * <p>When idle it polls with a wait that doubles from the poll interval up to the maximum; a
+ * dispatch, signal or completion through the same {@link Durable} wakes it at once.
+ *
+ * <p>Shutdown order: stop claiming; let running handlers finish for up to the grace period; hand
+ * the executions still running back to the store (pending, due now, lease cleared) so another
+ * worker takes them at once; only then stop the heartbeats, so no lease lapses while its handler
+ * may still be running.
+ */
+public final class Worker implements AutoCloseable {
+  private static final System.Logger LOG = Durable.LOG;
+
+  private enum Phase {
+    NEW,
+    RUNNING,
+    STOPPING,
+    STOPPED
+  }
+
+  private final Durable durable;
+  private final WorkerConfig config;
+  private final ExecutionStore store;
+  private final TimeSource time;
+  private final Map<ExecutionId, ExecutionContext> running = new ConcurrentHashMap<>();
+  private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.NEW);
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition wake = lock.newCondition();
+  private final Condition beat = lock.newCondition();
+  private final Condition drained = lock.newCondition();
+  private final AtomicLong rejectedWrites = new AtomicLong();
+  private final AtomicLong finished = new AtomicLong();
+  private boolean wakeRequested;
+  private volatile boolean claiming;
+  private volatile boolean heartbeating;
+  private Thread poller;
+  private Thread heartbeater;
+
+  Worker(Durable durable, WorkerConfig config) {
+    this.durable = durable;
+    this.config = config;
+    this.store = durable.store();
+    this.time = durable.timeSource();
+  }
+
+  /**
+   * Starts claiming and heartbeating.
+   *
+   * @return this worker
+   * @throws IllegalStateException if it was started before, or no task is registered
+   */
+  public Worker start() {
+    if (durable.taskNames().isEmpty()) {
+      throw new IllegalStateException(
+          "worker " + config.workerId() + " cannot start: no task is registered with the engine");
+    }
+    if (!phase.compareAndSet(Phase.NEW, Phase.RUNNING)) {
+      throw new IllegalStateException("worker " + config.workerId() + " was already started");
+    }
+    claiming = true;
+    heartbeating = true;
+    durable.attach(this);
+    heartbeater =
+        Thread.ofVirtual().name("sluice-heartbeat-" + config.workerId()).start(this::heartbeatLoop);
+    poller = Thread.ofVirtual().name("sluice-poll-" + config.workerId()).start(this::pollLoop);
+    return this;
+  }
+
+  /**
+   * The worker's id, as written into leases.
+   *
+   * @return the id
+   */
+  public String id() {
+    return config.workerId();
+  }
+
+  /**
+   * The configuration.
+   *
+   * @return the configuration
+   */
+  public WorkerConfig config() {
+    return config;
+  }
+
+  /**
+   * How many handlers are running now.
+   *
+   * @return the number of executions in flight
+   */
+  public int inFlight() {
+    return running.size();
+  }
+
+  /**
+   * How many runs this worker has finished (completed, failed, retried, suspended or handed off).
+   *
+   * @return the count of finished runs
+   */
+  public long finishedRuns() {
+    return finished.get();
+  }
+
+  /**
+   * How many writes of this worker were refused because its lease had been lost; each is logged.
+   *
+   * @return the count of refused writes
+   */
+  public long rejectedWrites() {
+    return rejectedWrites.get();
+  }
+
+  /** Asks the poll loop to claim now instead of at the end of its idle wait. */
+  void wake() {
+    lock.lock();
+    try {
+      wakeRequested = true;
+      wake.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ---- claiming --------------------------------------------------------------------------
+
+  private void pollLoop() {
+    long minIdle = config.pollInterval().toNanos();
+    long maxIdle = config.maxPollInterval().toNanos();
+    long idle = minIdle;
+    while (claiming) {
+      int free = config.concurrency() - running.size();
+      int claimed = 0;
+      if (free > 0) {
+        try {
+          claimed = claim(free);
+        } catch (RuntimeException e) {
+          LOG.log(System.Logger.Level.WARNING, "worker " + id() + " could not claim; retrying", e);
+        }
+      }
+      if (claimed > 0 && claimed == free) {
+        idle = minIdle;
+        continue; // there may be more due work
+      }
+      boolean woken = awaitWake(idle);
+      idle = woken || claimed > 0 ? minIdle : Math.min(maxIdle, idle * 2);
+    }
+  }
+
+  private int claim(int free) {
+    List<ExecutionRecord> claimed =
+        store.claim(
+            new ClaimRequest(
+                id(),
+                config.queues(),
+                durable.taskNames(),
+                config.tags(),
+                free,
+                now(),
+                config.lease().toMillis()));
+    for (ExecutionRecord execution : claimed) {
+      launch(execution);
+    }
+    return claimed.size();
+  }
+
+  private boolean awaitWake(long idleNanos) {
+    lock.lock();
+    try {
+      long deadline = time.deadlineAfter(Duration.ofNanos(idleNanos));
+      while (!wakeRequested && claiming) {
+        if (!time.awaitUntil(lock, wake, deadline)) {
+          break;
+        }
+      }
+      boolean woken = wakeRequested;
+      wakeRequested = false;
+      return woken;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      claiming = false;
+      return false;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void launch(ExecutionRecord execution) {
+    ExecutionContext context =
+        new ExecutionContext(durable, execution, rejectedWrites::incrementAndGet);
+    running.put(execution.id(), context);
+    Task<?, ?> task = durable.task(execution.task());
+    Thread.ofVirtual()
+        .name("sluice-task-" + execution.id())
+        .start(
+            () -> {
+              try {
+                run(task, execution, context);
+              } catch (RuntimeException | Error e) {
+                LOG.log(
+                    System.Logger.Level.ERROR,
+                    "worker " + id() + " could not record the run of " + execution.id(),
+                    e);
+              } finally {
+                running.remove(execution.id());
+                finished.incrementAndGet();
+                durable.executionEnded();
+                lock.lock();
+                try {
+                  wakeRequested = true;
+                  wake.signalAll();
+                  drained.signalAll();
+                } finally {
+                  lock.unlock();
+                }
+              }
+            });
+  }
+
+  // ---- running one execution -------------------------------------------------------------
+
+  private <I, O> void run(Task<I, O> task, ExecutionRecord execution, ExecutionContext context) {
+    Lease lease = context.lease();
+    O result;
+    try {
+      I input = durable.codec().read(execution.inputJson(), task.inputType(), "input of " + lease);
+      result = task.handler().handle(context, input);
+    } catch (Suspension suspension) {
+      suspend(context, suspension);
+      return;
+    } catch (Exception failure) {
+      Suspension suspension = context.suspension();
+      if (suspension != null) {
+        suspend(context, suspension); // the handler wrapped or swallowed it
+        return;
+      }
+      failed(task, execution, context, failure);
+      return;
+    }
+    Suspension suspension = context.suspension();
+    if (suspension != null) {
+      suspend(context, suspension);
+      return;
+    }
+    String json = durable.codec().write(result, "result of " + execution.id());
+    if (!store.complete(lease, json, now())) {
+      context.rejected("completion");
+    }
+  }
+
+  private void failed(
+      Task<?, ?> task, ExecutionRecord execution, ExecutionContext context, Exception failure) {
+    String error = Retries.describe(failure);
+    long now = now();
+    long retryAt = Retries.nextAttemptAt(execution, task, failure, now);
+    boolean accepted;
+    String what;
+    if (retryAt >= 0) {
+      what = "retry";
+      accepted = store.retry(context.lease(), error, retryAt, now);
+    } else {
+      what = "failure";
+      accepted = store.fail(context.lease(), error, now);
+    }
+    if (!accepted) {
+      context.rejected(what);
+    } else if (retryAt < 0) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "execution {0} of task {1} failed on attempt {2} and was dead-lettered: {3}",
+          execution.id(),
+          task.name(),
+          execution.attempt(),
+          error);
+    }
+  }
+
+  private void suspend(ExecutionContext context, Suspension suspension) {
+    if (!store.suspend(context.lease(), suspension.wakeAt, suspension.awaiting, now())) {
+      context.rejected("suspension");
+    }
+    durable.wakeWorkers(); // what it awaits may already be there
+  }
+
+  // ---- heartbeats ------------------------------------------------------------------------
+
+  private void heartbeatLoop() {
+    Duration interval = config.heartbeatInterval();
+    while (heartbeating) {
+      lock.lock();
+      try {
+        long deadline = time.deadlineAfter(interval);
+        while (heartbeating) {
+          if (!time.awaitUntil(lock, beat, deadline)) {
+            break;
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } finally {
+        lock.unlock();
+      }
+      if (heartbeating) {
+        renewLeases();
+      }
+    }
+  }
+
+  private void renewLeases() {
+    long until = now() + config.lease().toMillis();
+    for (ExecutionContext context : running.values()) {
+      if (context.isLost()) {
+        continue;
+      }
+      try {
+        if (!store.heartbeat(context.lease(), until)) {
+          boolean cancelled =
+              store
+                  .find(context.executionId())
+                  .map(e -> e.state() == ExecutionState.CANCELLED)
+                  .orElse(false);
+          if (cancelled) {
+            context.markCancelled();
+          } else {
+            context.markLost();
+          }
+          rejectedWrites.incrementAndGet();
+          LOG.log(
+              System.Logger.Level.WARNING,
+              "heartbeat refused for lease {0}: the execution was {1}; its handler is told",
+              context.lease(),
+              cancelled ? "cancelled" : "lost to another worker or ended");
+        }
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "heartbeat of " + context.lease() + " failed", e);
+      }
+    }
+  }
+
+  // ---- shutdown --------------------------------------------------------------------------
+
+  /**
+   * Shuts down gracefully: stops claiming, waits up to the shutdown grace for running handlers,
+   * hands the rest back to the store, and stops heartbeats last. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (phase.compareAndSet(Phase.NEW, Phase.STOPPED)) {
+      return;
+    }
+    if (!phase.compareAndSet(Phase.RUNNING, Phase.STOPPING)) {
+      return;
+    }
+    claiming = false;
+    wake();
+    join(poller);
+    drain();
+    for (ExecutionContext context : running.values()) {
+      context.markLost();
+      try {
+        if (store.release(context.lease(), now())) {
+          LOG.log(
+              System.Logger.Level.INFO,
+              "worker {0} handed execution {1} back at shutdown",
+              id(),
+              context.executionId());
+        }
+      } catch (RuntimeException e) {
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "worker " + id() + " could not hand back " + context.executionId(),
+            e);
+      }
+    }
+    // last: a lease must not lapse while its handler may still be running
+    heartbeating = false;
+    lock.lock();
+    try {
+      beat.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    join(heartbeater);
+    durable.detach(this);
+    phase.set(Phase.STOPPED);
+  }
+
+  private void drain() {
+    lock.lock();
+    try {
+      long deadline = time.deadlineAfter(config.shutdownGrace());
+      while (!running.isEmpty()) {
+        if (!time.awaitUntil(lock, drained, deadline)) {
+          break;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static void join(Thread thread) {
+    try {
+      thread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private long now() {
+    return time.now().toEpochMilli();
+  }
+
+  @Override
+  public String toString() {
+    return "Worker[" + id() + ", " + phase.get() + ", in flight " + running.size() + "]";
+  }
+}
