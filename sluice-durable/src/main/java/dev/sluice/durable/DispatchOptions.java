@@ -1,5 +1,6 @@
 package dev.sluice.durable;
 
+import dev.sluice.retry.RetryPolicy;
 import dev.sluice.time.Durations;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,6 +32,8 @@ import java.util.Set;
  * @param priority among due executions, higher runs first
  * @param maxDuration the time from dispatch after which an unfinished execution becomes {@link
  *     ExecutionState#EXPIRED}, or {@code null} for never
+ * @param retry the retry policy whose schedule is stored with the execution, or {@code null} for
+ *     the task's own policy (or a single attempt if the task has none)
  */
 public record DispatchOptions(
     String idempotencyKey,
@@ -39,7 +42,8 @@ public record DispatchOptions(
     String queue,
     Set<String> tags,
     int priority,
-    Duration maxDuration) {
+    Duration maxDuration,
+    RetryPolicy retry) {
 
   /** The queue used when none is named. */
   public static final String DEFAULT_QUEUE = "default";
@@ -106,6 +110,7 @@ public record DispatchOptions(
     builder.tags.addAll(tags);
     builder.priority = priority;
     builder.maxDuration = maxDuration;
+    builder.retry = retry;
     return builder;
   }
 
@@ -118,6 +123,7 @@ public record DispatchOptions(
     private final Set<String> tags = new LinkedHashSet<>();
     private int priority;
     private Duration maxDuration;
+    private RetryPolicy retry;
 
     private Builder() {}
 
@@ -229,6 +235,19 @@ public record DispatchOptions(
     }
 
     /**
+     * Sets the retry policy. Its schedule (max attempts, backoff, max delay, time budget) is stored
+     * with the execution as JSON, so whichever worker sees a failure computes the same next due
+     * time; a failed attempt goes back to pending, not claimable before that time.
+     *
+     * @param retry the policy, or {@code null} for the task's own
+     * @return this builder
+     */
+    public Builder retry(RetryPolicy retry) {
+      this.retry = retry;
+      return this;
+    }
+
+    /**
      * Validates and builds the options.
      *
      * @return the options
@@ -236,7 +255,7 @@ public record DispatchOptions(
      */
     public DispatchOptions build() {
       return new DispatchOptions(
-          idempotencyKey, delay, notBefore, queue, tags, priority, maxDuration);
+          idempotencyKey, delay, notBefore, queue, tags, priority, maxDuration, retry);
     }
 
     private static Duration parse(String key, String text) {

@@ -6,6 +6,7 @@ import dev.sluice.durable.store.Dispatched;
 import dev.sluice.durable.store.ExecutionRecord;
 import dev.sluice.durable.store.ExecutionStore;
 import dev.sluice.durable.store.NewExecution;
+import dev.sluice.retry.RetryPolicy;
 import dev.sluice.time.TimeSource;
 import java.time.Duration;
 import java.time.Instant;
@@ -185,6 +186,7 @@ public final class Durable {
     Long expiresAt =
         options.maxDuration() == null ? null : saturatedAdd(now, options.maxDuration());
     ExecutionId id = ExecutionId.random();
+    RetryPolicy retry = options.retry() != null ? options.retry() : task.retryPolicy();
     return new NewExecution(
         id,
         task.name(),
@@ -194,8 +196,8 @@ public final class Durable {
         codec.write(input, "input of task " + task.name()),
         key,
         null,
-        1,
-        null,
+        retry == null ? 1 : retry.schedule().maxAttempts(),
+        retry == null ? null : RetryScheduleJson.write(retry.schedule()),
         now,
         due,
         expiresAt);

@@ -114,8 +114,10 @@ final class ExecutionContext implements TaskContext {
             durable.codec().write(input, "input of child " + childId),
             null,
             execution.id(),
-            1,
-            null,
+            task.retryPolicy() == null ? 1 : task.retryPolicy().schedule().maxAttempts(),
+            task.retryPolicy() == null
+                ? null
+                : RetryScheduleJson.write(task.retryPolicy().schedule()),
             now,
             now,
             null));

@@ -1,5 +1,6 @@
 package dev.sluice.durable;
 
+import dev.sluice.retry.RetryPolicy;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -25,12 +26,19 @@ public final class Task<I, O> {
   private final Class<I> inputType;
   private final Class<O> outputType;
   private final TaskHandler<I, O> handler;
+  private final RetryPolicy retryPolicy;
 
-  private Task(String name, Class<I> inputType, Class<O> outputType, TaskHandler<I, O> handler) {
+  private Task(
+      String name,
+      Class<I> inputType,
+      Class<O> outputType,
+      TaskHandler<I, O> handler,
+      RetryPolicy retryPolicy) {
     this.name = name;
     this.inputType = inputType;
     this.outputType = outputType;
     this.handler = handler;
+    this.retryPolicy = retryPolicy;
   }
 
   /**
@@ -60,7 +68,31 @@ public final class Task<I, O> {
         name,
         Objects.requireNonNull(inputType, "inputType"),
         Objects.requireNonNull(outputType, "outputType"),
-        Objects.requireNonNull(handler, "handler"));
+        Objects.requireNonNull(handler, "handler"),
+        null);
+  }
+
+  /**
+   * This task with a retry policy. Its schedule (attempts, backoff, delays, budget) is the default
+   * for dispatches that name none, and is stored with each execution; its predicates (which
+   * failures to retry or abort on) apply in every process that registers the task. Without a
+   * policy, an execution makes one attempt unless its dispatch options name a policy.
+   *
+   * @param policy the policy
+   * @return a new task with the same name, types and handler
+   */
+  public Task<I, O> withRetry(RetryPolicy policy) {
+    return new Task<>(
+        name, inputType, outputType, handler, Objects.requireNonNull(policy, "retry policy"));
+  }
+
+  /**
+   * The task's retry policy.
+   *
+   * @return the policy, or {@code null} if none was set
+   */
+  public RetryPolicy retryPolicy() {
+    return retryPolicy;
   }
 
   /**
