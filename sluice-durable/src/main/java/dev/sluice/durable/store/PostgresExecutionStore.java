@@ -1118,6 +1118,7 @@ public final class PostgresExecutionStore implements ExecutionStore {
     private String user;
     private String password;
     private int poolSize = 10;
+    private long connectionTimeoutMillis = 10_000;
     private Clock clock = Clock.DATABASE;
     private final Map<String, Integer> limits = new LinkedHashMap<>();
 
@@ -1178,6 +1179,22 @@ public final class PostgresExecutionStore implements ExecutionStore {
     }
 
     /**
+     * Sets how long to wait for a connection, also when opening (default 10 s).
+     *
+     * @param millis at least 250
+     * @return this builder
+     * @throws IllegalArgumentException if {@code millis} is below 250 (HikariCP's minimum)
+     */
+    public Builder connectionTimeout(long millis) {
+      if (millis < 250) {
+        throw new IllegalArgumentException(
+            "durable.postgres.connection-timeout must be >= 250 ms, was " + millis);
+      }
+      this.connectionTimeoutMillis = millis;
+      return this;
+    }
+
+    /**
      * Chooses the clock for due times, leases and expiry (default {@link Clock#DATABASE}).
      *
      * @param clock the clock
@@ -1232,7 +1249,7 @@ public final class PostgresExecutionStore implements ExecutionStore {
       config.setAutoCommit(false);
       config.setPoolName("sluice-durable");
       config.setInitializationFailTimeout(-1);
-      config.setConnectionTimeout(10_000);
+      config.setConnectionTimeout(connectionTimeoutMillis);
       HikariDataSource pool = new HikariDataSource(config);
       try {
         try (Connection c = pool.getConnection()) {
