@@ -153,6 +153,8 @@ public final class Worker implements AutoCloseable {
     long maxIdle = config.maxPollInterval().toNanos();
     long idle = minIdle;
     while (claiming) {
+      // the idle deadline is fixed before claiming: time that passes during the claim counts
+      long deadline = time.deadlineAfter(Duration.ofNanos(idle));
       int free = config.concurrency() - running.size();
       int claimed = 0;
       if (free > 0) {
@@ -166,7 +168,7 @@ public final class Worker implements AutoCloseable {
         idle = minIdle;
         continue; // there may be more due work
       }
-      boolean woken = awaitWake(idle);
+      boolean woken = awaitWake(deadline);
       idle = woken || claimed > 0 ? minIdle : Math.min(maxIdle, idle * 2);
     }
   }
@@ -188,10 +190,9 @@ public final class Worker implements AutoCloseable {
     return claimed.size();
   }
 
-  private boolean awaitWake(long idleNanos) {
+  private boolean awaitWake(long deadline) {
     lock.lock();
     try {
-      long deadline = time.deadlineAfter(Duration.ofNanos(idleNanos));
       while (!wakeRequested && claiming) {
         if (!time.awaitUntil(lock, wake, deadline)) {
           break;
