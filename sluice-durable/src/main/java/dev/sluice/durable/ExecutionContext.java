@@ -31,6 +31,7 @@ final class ExecutionContext implements TaskContext {
   private final Runnable onRejectedWrite;
   private final AtomicBoolean cancelled = new AtomicBoolean();
   private final AtomicBoolean lost = new AtomicBoolean();
+  private final AtomicBoolean finishing = new AtomicBoolean();
   private volatile Suspension suspension;
   private Map<Integer, StepRecord> recorded;
   private int sequence;
@@ -53,6 +54,15 @@ final class ExecutionContext implements TaskContext {
 
   void markCancelled() {
     cancelled.set(true);
+  }
+
+  /** The handler has returned; its final write is under way and reports its own refusal. */
+  void markFinishing() {
+    finishing.set(true);
+  }
+
+  boolean isFinishing() {
+    return finishing.get();
   }
 
   void markLost() {

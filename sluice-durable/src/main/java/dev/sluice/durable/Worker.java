@@ -251,9 +251,11 @@ public final class Worker implements AutoCloseable {
       I input = durable.codec().read(execution.inputJson(), task.inputType(), "input of " + lease);
       result = task.handler().handle(context, input);
     } catch (Suspension suspension) {
+      context.markFinishing();
       suspend(context, suspension);
       return;
     } catch (Exception failure) {
+      context.markFinishing();
       Suspension suspension = context.suspension();
       if (suspension != null) {
         suspend(context, suspension); // the handler wrapped or swallowed it
@@ -262,6 +264,7 @@ public final class Worker implements AutoCloseable {
       failed(task, execution, context, failure);
       return;
     }
+    context.markFinishing();
     Suspension suspension = context.suspension();
     if (suspension != null) {
       suspend(context, suspension);
@@ -335,11 +338,11 @@ public final class Worker implements AutoCloseable {
   private void renewLeases() {
     long until = now() + config.lease().toMillis();
     for (ExecutionContext context : running.values()) {
-      if (context.isLost()) {
+      if (context.isLost() || context.isFinishing()) {
         continue;
       }
       try {
-        if (!store.heartbeat(context.lease(), until)) {
+        if (!store.heartbeat(context.lease(), until) && !context.isFinishing()) {
           boolean cancelled =
               store
                   .find(context.executionId())

@@ -57,12 +57,21 @@ public final class SqliteExecutionStore implements ExecutionStore {
   private final String url;
   private final Connection writer;
   private final Connection reader;
-  private final ReentrantLock writeLock = new ReentrantLock();
+
+  /**
+   * Stores opened on the same file in one JVM share one write lock: they take turns in memory
+   * instead of through SQLite's busy handler, which sleeps in steps of up to 100ms.
+   */
+  private static final java.util.concurrent.ConcurrentMap<String, ReentrantLock> FILE_LOCKS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private final ReentrantLock writeLock;
   private final ReentrantLock readLock = new ReentrantLock();
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private SqliteExecutionStore(String url, Connection writer, Connection reader) {
     this.url = url;
+    this.writeLock = FILE_LOCKS.computeIfAbsent(url, key -> new ReentrantLock());
     this.writer = writer;
     this.reader = reader;
   }
@@ -99,7 +108,7 @@ public final class SqliteExecutionStore implements ExecutionStore {
               + " ms, was "
               + busyTimeout);
     }
-    String url = "jdbc:sqlite:" + file.toAbsolutePath();
+    String url = "jdbc:sqlite:" + file.toAbsolutePath().normalize();
     Connection writer = null;
     try {
       writer = connect(url, busyMillis);
