@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -103,11 +104,16 @@ public final class PostgresExecutionStore implements ExecutionStore {
   /** Caps a caller's "later" so that now + delay cannot overflow a BIGINT (about 300 years). */
   private static final long MAX_DELAY_MILLIS = 10_000_000_000_000L;
 
+  /** How old this store's view of which tasks have limits may be. */
+  private static final long LIMITS_MAX_AGE_NANOS = 1_000_000_000L;
+
   private final HikariDataSource pool;
   private final String url;
   private final Clock clock;
   private final PostgresNotifications notifications;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile Set<String> limitedTasks;
+  private volatile long limitsReadAt;
 
   private PostgresExecutionStore(HikariDataSource pool, String url, Clock clock, Builder builder) {
     this.pool = pool;
@@ -145,12 +151,11 @@ public final class PostgresExecutionStore implements ExecutionStore {
     T run(Connection connection) throws SQLException;
   }
 
-  /** Runs work in one transaction (the pool hands out connections with auto-commit off). */
+  /** Runs work of several statements in one transaction. */
   private <T> T tx(String what, Work<T> work) {
-    if (closed.get()) {
-      throw new DurableException("PostgreSQL store " + url + " is closed");
-    }
+    ensureOpen();
     try (Connection c = pool.getConnection()) {
+      c.setAutoCommit(false);
       try {
         T result = work.run(c);
         c.commit();
@@ -162,9 +167,27 @@ public final class PostgresExecutionStore implements ExecutionStore {
           e.addSuppressed(rollbackFailure);
         }
         throw e;
+      } finally {
+        c.setAutoCommit(true);
       }
     } catch (SQLException e) {
       throw new DurableException("PostgreSQL store " + url + ": " + what + " failed: " + e, e);
+    }
+  }
+
+  /** Runs one statement, which is its own transaction: one round trip, no separate commit. */
+  private <T> T single(String what, Work<T> work) {
+    ensureOpen();
+    try (Connection c = pool.getConnection()) {
+      return work.run(c);
+    } catch (SQLException e) {
+      throw new DurableException("PostgreSQL store " + url + ": " + what + " failed: " + e, e);
+    }
+  }
+
+  private void ensureOpen() {
+    if (closed.get()) {
+      throw new DurableException("PostgreSQL store " + url + " is closed");
     }
   }
 
@@ -288,12 +311,43 @@ public final class PostgresExecutionStore implements ExecutionStore {
 
   @Override
   public List<ExecutionRecord> claim(ClaimRequest request) {
+    if (!anyLimited(request.tasks())) {
+      // the common case: one statement; limited tasks are left out (in case a limit was set
+      // elsewhere since the last look) until the next look at the limits takes the locked path
+      return single(
+          "claim by worker " + request.workerId(), c -> claimDue(c, request, Claim.UNLIMITED));
+    }
     return tx(
         "claim by worker " + request.workerId(),
         c -> {
           boolean limited = lockLimits(c, request.tasks());
-          return claimDue(c, request, limited);
+          return claimDue(c, request, limited ? Claim.LIMITED : Claim.UNLIMITED);
         });
+  }
+
+  /** How a claim treats tasks with a concurrency limit. */
+  private enum Claim {
+    /** Leaves limited tasks alone. */
+    UNLIMITED,
+    /** Takes limited tasks within their budget; the limit rows are locked by the caller. */
+    LIMITED
+  }
+
+  /** Whether any of the tasks has a limit, by a view of the limits at most a second old. */
+  private boolean anyLimited(List<String> tasks) {
+    long now = System.nanoTime();
+    Set<String> limited = limitedTasks;
+    if (limited == null || now - limitsReadAt > LIMITS_MAX_AGE_NANOS) {
+      limited = Set.copyOf(concurrencyLimits().keySet());
+      limitedTasks = limited;
+      limitsReadAt = now;
+    }
+    for (String task : tasks) {
+      if (limited.contains(task)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -314,7 +368,7 @@ public final class PostgresExecutionStore implements ExecutionStore {
     }
   }
 
-  private List<ExecutionRecord> claimDue(Connection c, ClaimRequest request, boolean limited)
+  private List<ExecutionRecord> claimDue(Connection c, ClaimRequest request, Claim mode)
       throws SQLException {
     String liveLeases =
         "(SELECT COUNT(*) FROM "
@@ -327,7 +381,7 @@ public final class PostgresExecutionStore implements ExecutionStore {
             + " AND (e.expires_at IS NULL OR e.expires_at > clock.now)"
             + " AND e.tags <@ ?::text[]";
     String due;
-    if (limited) {
+    if (mode == Claim.LIMITED) {
       due =
           ", due AS (SELECT e.id, e.task, e.priority, e.scheduled_for, e.seq FROM "
               + TABLE
@@ -351,6 +405,7 @@ public final class PostgresExecutionStore implements ExecutionStore {
               + TABLE
               + " e, clock"
               + eligible
+              + " AND NOT EXISTS (SELECT 1 FROM sluice_task_limits l WHERE l.task = e.task)"
               + " ORDER BY e.priority DESC, e.scheduled_for, e.seq LIMIT ?"
               + " FOR UPDATE OF e SKIP LOCKED)";
     }
@@ -395,7 +450,7 @@ public final class PostgresExecutionStore implements ExecutionStore {
 
   @Override
   public boolean heartbeat(Lease lease, long leaseExpiresAt) {
-    return tx(
+    return single(
         "heartbeat of " + lease,
         c -> {
           // with the database clock, the lease is renewed for its claimed length from now()
@@ -423,50 +478,70 @@ public final class PostgresExecutionStore implements ExecutionStore {
   @Override
   public boolean complete(Lease lease, String resultJson, long now) {
     Objects.requireNonNull(resultJson, "resultJson (the text null stands for a null result)");
-    return tx(
+    return single(
         "completion of " + lease,
         c -> {
+          // one statement: the fenced completion, the wake-up of a waiting parent, both notices
           try (PreparedStatement update =
               c.prepareStatement(
                   "WITH "
                       + CLOCK
-                      + " UPDATE "
+                      + ", done AS (UPDATE "
                       + TABLE
                       + " SET state = 'completed', result = ?, error = NULL,"
                       + " finished_at = clock.now, updated_at = clock.now, "
                       + CLEAR_LEASE
                       + " FROM clock WHERE"
-                      + FENCED)) {
+                      + FENCED
+                      + " RETURNING "
+                      + TABLE
+                      + ".id, "
+                      + TABLE
+                      + ".parent_id)"
+                      + ", woken AS (UPDATE "
+                      + TABLE
+                      + " p SET scheduled_for = LEAST(p.scheduled_for, clock.now) FROM done, clock"
+                      + " WHERE p.id = done.parent_id AND p.state = 'pending' AND p.awaiting = ?"
+                      + " RETURNING p.queue)"
+                      + ", ended AS (SELECT pg_notify('"
+                      + ENDED_CHANNEL
+                      + "', id) FROM done)"
+                      + ", due AS (SELECT pg_notify('"
+                      + DISPATCH_CHANNEL
+                      + "', queue) FROM woken)"
+                      + " SELECT (SELECT COUNT(*) FROM done), (SELECT COUNT(*) FROM ended),"
+                      + " (SELECT COUNT(*) FROM due)")) {
             bindNow(update, 1, now);
             update.setString(2, resultJson);
             setLease(update, 3, lease);
-            if (update.executeUpdate() != 1) {
-              return false;
+            update.setString(5, Awaiting.child(lease.executionId()).stored());
+            try (ResultSet rows = update.executeQuery()) {
+              rows.next();
+              return rows.getLong(1) == 1;
             }
           }
-          ended(c, lease.executionId(), now);
-          return true;
         });
   }
 
   @Override
   public boolean retry(Lease lease, String error, long scheduledFor, long now) {
-    return tx(
+    return single(
         "retry of " + lease,
         c -> {
           try (PreparedStatement update =
               c.prepareStatement(
-                  "WITH "
-                      + CLOCK
-                      + " UPDATE "
-                      + TABLE
-                      + " SET state = 'pending', scheduled_for = clock.now + ?,"
-                      + " attempt = attempt + 1, error = ?, started_at = NULL,"
-                      + " updated_at = clock.now, "
-                      + CLEAR_LEASE
-                      + " FROM clock WHERE"
-                      + FENCED
-                      + " RETURNING queue")) {
+                  dueNotifying(
+                      "WITH "
+                          + CLOCK
+                          + " UPDATE "
+                          + TABLE
+                          + " SET state = 'pending', scheduled_for = clock.now + ?,"
+                          + " attempt = attempt + 1, error = ?, started_at = NULL,"
+                          + " updated_at = clock.now, "
+                          + CLEAR_LEASE
+                          + " FROM clock WHERE"
+                          + FENCED
+                          + " RETURNING queue"))) {
             bindNow(update, 1, now);
             update.setLong(2, delay(scheduledFor, now));
             update.setString(3, error);
@@ -517,7 +592,7 @@ public final class PostgresExecutionStore implements ExecutionStore {
 
   @Override
   public boolean suspend(Lease lease, long wakeAt, Awaiting awaiting, long now) {
-    return tx(
+    return single(
         "suspension of " + lease,
         c -> {
           String ready;
@@ -538,18 +613,19 @@ public final class PostgresExecutionStore implements ExecutionStore {
           }
           try (PreparedStatement update =
               c.prepareStatement(
-                  "WITH "
-                      + CLOCK
-                      + " UPDATE "
-                      + TABLE
-                      + " SET state = 'pending', scheduled_for = CASE WHEN "
-                      + ready
-                      + " THEN clock.now ELSE clock.now + ? END, awaiting = ?,"
-                      + " started_at = NULL, updated_at = clock.now, "
-                      + CLEAR_LEASE
-                      + " FROM clock WHERE"
-                      + FENCED
-                      + " RETURNING queue")) {
+                  dueNotifying(
+                      "WITH "
+                          + CLOCK
+                          + " UPDATE "
+                          + TABLE
+                          + " SET state = 'pending', scheduled_for = CASE WHEN "
+                          + ready
+                          + " THEN clock.now ELSE clock.now + ? END, awaiting = ?,"
+                          + " started_at = NULL, updated_at = clock.now, "
+                          + CLEAR_LEASE
+                          + " FROM clock WHERE"
+                          + FENCED
+                          + " RETURNING queue"))) {
             int i = 1;
             bindNow(update, i++, now);
             if (awaiting != null) {
@@ -565,21 +641,22 @@ public final class PostgresExecutionStore implements ExecutionStore {
 
   @Override
   public boolean release(Lease lease, long now) {
-    return tx(
+    return single(
         "release of " + lease,
         c -> {
           try (PreparedStatement update =
               c.prepareStatement(
-                  "WITH "
-                      + CLOCK
-                      + " UPDATE "
-                      + TABLE
-                      + " SET state = 'pending', scheduled_for = clock.now, started_at = NULL,"
-                      + " updated_at = clock.now, "
-                      + CLEAR_LEASE
-                      + " FROM clock WHERE"
-                      + FENCED
-                      + " RETURNING queue")) {
+                  dueNotifying(
+                      "WITH "
+                          + CLOCK
+                          + " UPDATE "
+                          + TABLE
+                          + " SET state = 'pending', scheduled_for = clock.now, started_at = NULL,"
+                          + " updated_at = clock.now, "
+                          + CLEAR_LEASE
+                          + " FROM clock WHERE"
+                          + FENCED
+                          + " RETURNING queue"))) {
             bindNow(update, 1, now);
             setLease(update, 2, lease);
             return notifyDue(c, update);
@@ -587,14 +664,27 @@ public final class PostgresExecutionStore implements ExecutionStore {
         });
   }
 
-  /** Runs an update that returns the queue of the changed row and tells listeners it is due. */
+  /**
+   * Turns {@code WITH clock AS (..) UPDATE .. RETURNING queue} into one statement that also
+   * notifies the dispatch channel with the queue of the row it changed.
+   */
+  static String dueNotifying(String update) {
+    String prefix = "WITH " + CLOCK + " ";
+    if (!update.startsWith(prefix) || !update.endsWith(" RETURNING queue")) {
+      throw new IllegalArgumentException("not a clocked update returning queue: " + update);
+    }
+    return prefix.substring(0, prefix.length() - 1)
+        + ", changed AS ("
+        + update.substring(prefix.length())
+        + ") SELECT pg_notify('"
+        + DISPATCH_CHANNEL
+        + "', queue) FROM changed";
+  }
+
+  /** Runs a {@link #dueNotifying} statement: whether it changed (and announced) a row. */
   private static boolean notifyDue(Connection c, PreparedStatement update) throws SQLException {
     try (ResultSet rows = update.executeQuery()) {
-      if (!rows.next()) {
-        return false;
-      }
-      notify(c, DISPATCH_CHANNEL, rows.getString(1));
-      return true;
+      return rows.next();
     }
   }
 
@@ -626,7 +716,7 @@ public final class PostgresExecutionStore implements ExecutionStore {
 
   @Override
   public List<StepRecord> steps(ExecutionId executionId) {
-    return tx(
+    return single(
         "steps of " + executionId,
         c -> {
           try (PreparedStatement query =
@@ -651,40 +741,36 @@ public final class PostgresExecutionStore implements ExecutionStore {
       throw new IllegalArgumentException(
           "step of " + step.executionId() + " recorded under the lease of " + lease);
     }
-    return tx(
+    return single(
         "checkpoint of step " + step.sequence() + " of " + lease, c -> upsert(c, lease, step));
   }
 
   private static boolean upsert(Connection c, Lease lease, StepRecord step) throws SQLException {
-    // lock the execution row so a reclaim cannot slip in between the fence check and the write
-    try (PreparedStatement fence =
-        c.prepareStatement("SELECT 1 FROM " + TABLE + " WHERE" + FENCED + " FOR UPDATE")) {
-      setLease(fence, 1, lease);
-      try (ResultSet rows = fence.executeQuery()) {
-        if (!rows.next()) {
-          return false;
-        }
-      }
-    }
+    // FOR UPDATE on the execution row: a reclaim cannot slip in between the fence check and the
+    // write; a reclaim that committed first fails the re-checked fence and nothing is written
     try (PreparedStatement upsert =
         c.prepareStatement(
-            "INSERT INTO sluice_steps (execution_id, seq, name, kind, status, outcome, deadline,"
-                + " recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            "WITH held AS (SELECT id FROM "
+                + TABLE
+                + " WHERE"
+                + FENCED
+                + " FOR UPDATE) INSERT INTO sluice_steps (execution_id, seq, name, kind, status,"
+                + " outcome, deadline, recorded_at) SELECT held.id, ?, ?, ?, ?, ?, ?, ? FROM held"
                 + " ON CONFLICT (execution_id, seq) DO UPDATE SET name = excluded.name,"
                 + " kind = excluded.kind, status = excluded.status, outcome = excluded.outcome,"
                 + " deadline = excluded.deadline, recorded_at = excluded.recorded_at")) {
-      upsert.setString(1, step.executionId().value());
-      upsert.setInt(2, step.sequence());
-      upsert.setString(3, step.name());
-      upsert.setString(4, step.kind().name());
-      upsert.setString(5, step.status().name());
-      upsert.setString(6, step.outcomeJson());
+      setLease(upsert, 1, lease);
+      upsert.setInt(3, step.sequence());
+      upsert.setString(4, step.name());
+      upsert.setString(5, step.kind().name());
+      upsert.setString(6, step.status().name());
+      upsert.setString(7, step.outcomeJson());
       if (step.deadline() == null) {
-        upsert.setNull(7, Types.BIGINT);
+        upsert.setNull(8, Types.BIGINT);
       } else {
-        upsert.setLong(7, step.deadline());
+        upsert.setLong(8, step.deadline());
       }
-      upsert.setLong(8, step.recordedAt());
+      upsert.setLong(9, step.recordedAt());
       return upsert.executeUpdate() == 1;
     }
   }
@@ -759,12 +845,13 @@ public final class PostgresExecutionStore implements ExecutionStore {
           }
           try (PreparedStatement wake =
               c.prepareStatement(
-                  "WITH "
-                      + CLOCK
-                      + " UPDATE "
-                      + TABLE
-                      + " SET scheduled_for = LEAST(scheduled_for, clock.now) FROM clock"
-                      + " WHERE id = ? AND state = 'pending' AND awaiting = ? RETURNING queue")) {
+                  dueNotifying(
+                      "WITH "
+                          + CLOCK
+                          + " UPDATE "
+                          + TABLE
+                          + " SET scheduled_for = LEAST(scheduled_for, clock.now) FROM clock"
+                          + " WHERE id = ? AND state = 'pending' AND awaiting = ? RETURNING queue"))) {
             bindNow(wake, 1, now);
             wake.setString(2, executionId.value());
             wake.setString(3, Awaiting.signal(name).stored());
@@ -805,7 +892,7 @@ public final class PostgresExecutionStore implements ExecutionStore {
 
   @Override
   public Optional<ExecutionRecord> find(ExecutionId executionId) {
-    return tx(
+    return single(
         "lookup of " + executionId,
         c -> {
           try (PreparedStatement query =
@@ -822,7 +909,7 @@ public final class PostgresExecutionStore implements ExecutionStore {
 
   @Override
   public List<ExecutionRecord> list(ExecutionFilter filter) {
-    return tx(
+    return single(
         "listing",
         c -> {
           try (PreparedStatement query =
@@ -854,7 +941,7 @@ public final class PostgresExecutionStore implements ExecutionStore {
 
   @Override
   public Map<ExecutionState, Long> countByState() {
-    return tx(
+    return single(
         "count by state",
         c -> {
           Map<ExecutionState, Long> counts = new EnumMap<>(ExecutionState.class);
@@ -874,7 +961,7 @@ public final class PostgresExecutionStore implements ExecutionStore {
 
   @Override
   public long countDeadLetters() {
-    return tx(
+    return single(
         "dead-letter count",
         c -> {
           try (Statement query = c.createStatement();
@@ -894,7 +981,7 @@ public final class PostgresExecutionStore implements ExecutionStore {
               + ", offset "
               + offset);
     }
-    return tx(
+    return single(
         "dead-letter listing",
         c -> {
           try (PreparedStatement query =
@@ -935,15 +1022,16 @@ public final class PostgresExecutionStore implements ExecutionStore {
           }
           try (PreparedStatement update =
               c.prepareStatement(
-                  "WITH "
-                      + CLOCK
-                      + " UPDATE "
-                      + TABLE
-                      + " SET state = 'pending', attempt = 1, scheduled_for = clock.now,"
-                      + " error = NULL, finished_at = NULL, started_at = NULL,"
-                      + " updated_at = clock.now, "
-                      + CLEAR_LEASE
-                      + " FROM clock WHERE id = ? AND state = 'failed' RETURNING queue")) {
+                  dueNotifying(
+                      "WITH "
+                          + CLOCK
+                          + " UPDATE "
+                          + TABLE
+                          + " SET state = 'pending', attempt = 1, scheduled_for = clock.now,"
+                          + " error = NULL, finished_at = NULL, started_at = NULL,"
+                          + " updated_at = clock.now, "
+                          + CLEAR_LEASE
+                          + " FROM clock WHERE id = ? AND state = 'failed' RETURNING queue"))) {
             bindNow(update, 1, now);
             update.setString(2, executionId.value());
             return notifyDue(c, update);
@@ -953,7 +1041,7 @@ public final class PostgresExecutionStore implements ExecutionStore {
 
   @Override
   public boolean discard(ExecutionId executionId) {
-    return tx(
+    return single(
         "discard of " + executionId,
         c -> {
           try (PreparedStatement delete =
@@ -969,7 +1057,7 @@ public final class PostgresExecutionStore implements ExecutionStore {
     if (batchSize < 1) {
       throw new IllegalArgumentException("purge batch size must be >= 1, was " + batchSize);
     }
-    return tx(
+    return single(
         "purge",
         c -> {
           try (PreparedStatement delete =
@@ -1003,7 +1091,7 @@ public final class PostgresExecutionStore implements ExecutionStore {
       throw new IllegalArgumentException(
           "durable.max-concurrent of task " + task + " must be >= 1, was " + maxConcurrent);
     }
-    tx(
+    single(
         "limit of " + task,
         c -> {
           try (PreparedStatement upsert =
@@ -1015,6 +1103,7 @@ public final class PostgresExecutionStore implements ExecutionStore {
             return upsert.executeUpdate();
           }
         });
+    limitedTasks = null;
   }
 
   /**
@@ -1024,15 +1113,18 @@ public final class PostgresExecutionStore implements ExecutionStore {
    * @return {@code true} if it had one
    */
   public boolean removeConcurrencyLimit(String task) {
-    return tx(
-        "limit removal of " + task,
-        c -> {
-          try (PreparedStatement delete =
-              c.prepareStatement("DELETE FROM sluice_task_limits WHERE task = ?")) {
-            delete.setString(1, task);
-            return delete.executeUpdate() == 1;
-          }
-        });
+    boolean removed =
+        single(
+            "limit removal of " + task,
+            c -> {
+              try (PreparedStatement delete =
+                  c.prepareStatement("DELETE FROM sluice_task_limits WHERE task = ?")) {
+                delete.setString(1, task);
+                return delete.executeUpdate() == 1;
+              }
+            });
+    limitedTasks = null;
+    return removed;
   }
 
   /**
@@ -1041,7 +1133,7 @@ public final class PostgresExecutionStore implements ExecutionStore {
    * @return task name to its limit
    */
   public Map<String, Integer> concurrencyLimits() {
-    return tx(
+    return single(
         "limits",
         c -> {
           Map<String, Integer> limits = new LinkedHashMap<>();
@@ -1246,7 +1338,7 @@ public final class PostgresExecutionStore implements ExecutionStore {
       }
       config.setMaximumPoolSize(poolSize);
       config.setMinimumIdle(Math.min(2, poolSize));
-      config.setAutoCommit(false);
+      config.setAutoCommit(true);
       config.setPoolName("sluice-durable");
       config.setInitializationFailTimeout(-1);
       config.setConnectionTimeout(connectionTimeoutMillis);
