@@ -370,44 +370,57 @@ public final class PostgresExecutionStore implements ExecutionStore {
 
   private List<ExecutionRecord> claimDue(Connection c, ClaimRequest request, Claim mode)
       throws SQLException {
+    // scalar subqueries, evaluated once, keep the ordered partial-index scans below usable
+    String now = "(SELECT now FROM clock)";
     String liveLeases =
         "(SELECT COUNT(*) FROM "
             + TABLE
-            + " r WHERE r.task = %s AND r.state = 'running' AND r.lease_expires_at > clock.now)";
+            + " r WHERE r.task = %s AND r.state = 'running' AND r.lease_expires_at > "
+            + now
+            + ")";
+    String limitGuard =
+        mode == Claim.LIMITED
+            ? " AND NOT EXISTS (SELECT 1 FROM sluice_task_limits l WHERE l.task = e.task"
+                + " AND l.max_concurrent <= "
+                + liveLeases.formatted("e.task")
+                + ")"
+            : " AND NOT EXISTS (SELECT 1 FROM sluice_task_limits l WHERE l.task = e.task)";
     String eligible =
-        " WHERE ((e.state = 'pending' AND e.scheduled_for <= clock.now)"
-            + " OR (e.state = 'running' AND e.lease_expires_at <= clock.now))"
-            + " AND e.queue = ANY(?) AND e.task = ANY(?)"
-            + " AND (e.expires_at IS NULL OR e.expires_at > clock.now)"
-            + " AND e.tags <@ ?::text[]";
-    String due;
+        " AND e.queue = ANY(?) AND e.task = ANY(?) AND (e.expires_at IS NULL OR e.expires_at > "
+            + now
+            + ") AND e.tags <@ ?::text[]"
+            + limitGuard;
+    String columns = "SELECT e.id, e.task, e.priority, e.scheduled_for, e.seq FROM " + TABLE + " e";
+    // two scans, each on its own partial index: due pending rows, and running rows whose lease
+    // lapsed (their worker is presumed dead); an OR of both would scan the whole table
+    String candidates =
+        ", pending AS ("
+            + columns
+            + " WHERE e.state = 'pending' AND e.scheduled_for <= "
+            + now
+            + eligible
+            + " ORDER BY e.priority DESC, e.scheduled_for, e.seq LIMIT ?"
+            + " FOR UPDATE OF e SKIP LOCKED)"
+            + ", lapsed AS ("
+            + columns
+            + " WHERE e.state = 'running' AND e.lease_expires_at <= "
+            + now
+            + eligible
+            + " ORDER BY e.lease_expires_at LIMIT ? FOR UPDATE OF e SKIP LOCKED)"
+            + ", due AS (SELECT * FROM pending UNION ALL SELECT * FROM lapsed)";
+    String chosen;
     if (mode == Claim.LIMITED) {
-      due =
-          ", due AS (SELECT e.id, e.task, e.priority, e.scheduled_for, e.seq FROM "
-              + TABLE
-              + " e, clock"
-              + eligible
-              + " AND NOT EXISTS (SELECT 1 FROM sluice_task_limits l WHERE l.task = e.task"
-              + " AND l.max_concurrent <= "
-              + liveLeases.formatted("e.task")
-              + ") ORDER BY e.priority DESC, e.scheduled_for, e.seq LIMIT ?"
-              + " FOR UPDATE OF e SKIP LOCKED)"
-              + ", ranked AS (SELECT d.*, row_number() OVER (PARTITION BY d.task"
+      chosen =
+          ", ranked AS (SELECT d.*, row_number() OVER (PARTITION BY d.task"
               + " ORDER BY d.priority DESC, d.scheduled_for, d.seq) AS rank FROM due d)"
-              + ", chosen AS (SELECT k.id FROM ranked k CROSS JOIN clock"
+              + ", chosen AS (SELECT k.id FROM ranked k"
               + " LEFT JOIN sluice_task_limits l ON l.task = k.task"
               + " WHERE l.task IS NULL OR k.rank <= l.max_concurrent - "
               + liveLeases.formatted("k.task")
-              + ")";
+              + " ORDER BY k.priority DESC, k.scheduled_for, k.seq LIMIT ?)";
     } else {
-      due =
-          ", chosen AS (SELECT e.id FROM "
-              + TABLE
-              + " e, clock"
-              + eligible
-              + " AND NOT EXISTS (SELECT 1 FROM sluice_task_limits l WHERE l.task = e.task)"
-              + " ORDER BY e.priority DESC, e.scheduled_for, e.seq LIMIT ?"
-              + " FOR UPDATE OF e SKIP LOCKED)";
+      chosen =
+          ", chosen AS (SELECT id FROM due ORDER BY priority DESC, scheduled_for, seq LIMIT ?)";
     }
     String sql =
         "WITH "
@@ -419,7 +432,8 @@ public final class PostgresExecutionStore implements ExecutionStore {
             + " FROM clock WHERE x.state IN "
             + LIVE
             + " AND x.expires_at IS NOT NULL AND x.expires_at <= clock.now RETURNING x.id)"
-            + due
+            + candidates
+            + chosen
             + " UPDATE "
             + TABLE
             + " x SET state = 'running', worker_id = ?, lease_expires_at = clock.now + ?,"
@@ -427,11 +441,17 @@ public final class PostgresExecutionStore implements ExecutionStore {
             + " updated_at = clock.now, awaiting = NULL FROM chosen, clock WHERE x.id = chosen.id"
             + " RETURNING x.*";
     try (PreparedStatement claim = c.prepareStatement(sql)) {
+      Array queues = c.createArrayOf("text", request.queues().toArray());
+      Array tasks = c.createArrayOf("text", request.tasks().toArray());
+      Array tags = c.createArrayOf("text", request.workerTags().toArray());
       int i = 1;
       bindNow(claim, i++, request.now());
-      claim.setArray(i++, c.createArrayOf("text", request.queues().toArray()));
-      claim.setArray(i++, c.createArrayOf("text", request.tasks().toArray()));
-      claim.setArray(i++, c.createArrayOf("text", request.workerTags().toArray()));
+      for (int scan = 0; scan < 2; scan++) {
+        claim.setArray(i++, queues);
+        claim.setArray(i++, tasks);
+        claim.setArray(i++, tags);
+        claim.setInt(i++, request.limit());
+      }
       claim.setInt(i++, request.limit());
       claim.setString(i++, request.workerId());
       claim.setLong(i++, request.leaseMillis());
