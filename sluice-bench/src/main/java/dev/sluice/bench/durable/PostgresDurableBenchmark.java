@@ -67,19 +67,23 @@ public final class PostgresDurableBenchmark {
         samples);
 
     // warm-up: JIT and server caches for both libraries
-    sluiceThroughput(server, 1, executions / 5);
+    sluiceThroughput(server, 1, executions / 5, true);
     dbSchedulerThroughput(server, 1, executions / 5);
 
     for (int workers : new int[] {1, 4}) {
-      double sluice = sluiceThroughput(server, workers, executions);
+      double sluice = sluiceThroughput(server, workers, executions, true);
+      double quiet = sluiceThroughput(server, workers, executions, false);
       double dbScheduler = dbSchedulerThroughput(server, workers, executions);
       System.out.printf(
           Locale.ROOT,
-          "throughput %d worker(s): sluice %.0f/s, db-scheduler %.0f/s, ratio %.2f%n",
+          "throughput %d worker(s): sluice %.0f/s (ends not announced: %.0f/s), db-scheduler"
+              + " %.0f/s, ratio %.2f (%.2f)%n",
           workers,
           sluice,
+          quiet,
           dbScheduler,
-          sluice / dbScheduler);
+          sluice / dbScheduler,
+          quiet / dbScheduler);
     }
     for (boolean notify : new boolean[] {true, false}) {
       long[] micros = sluiceLatency(server, notify, samples);
@@ -95,22 +99,29 @@ public final class PostgresDurableBenchmark {
   // ---- Sluice --------------------------------------------------------------------------------
 
   private static PostgresExecutionStore store(PostgresDatabase database, int pool) {
+    return store(database, pool, true);
+  }
+
+  private static PostgresExecutionStore store(
+      PostgresDatabase database, int pool, boolean announceEnds) {
     return PostgresExecutionStore.builder()
         .url(database.jdbcUrl())
         .user(database.user())
         .password(database.password())
         .poolSize(pool)
+        .announceEnds(announceEnds)
         .open();
   }
 
-  private static double sluiceThroughput(PostgresServer server, int workerCount, int executions)
+  private static double sluiceThroughput(
+      PostgresServer server, int workerCount, int executions, boolean announceEnds)
       throws Exception {
     try (PostgresDatabase database = server.createDatabase()) {
       CountDownLatch ran = new CountDownLatch(executions);
       List<AutoCloseable> resources = new ArrayList<>();
       List<Worker> workers = new ArrayList<>();
       for (int w = 0; w < workerCount; w++) {
-        PostgresExecutionStore store = store(database, POOL_PER_WORKER);
+        PostgresExecutionStore store = store(database, POOL_PER_WORKER, announceEnds);
         Durable engine = Durable.builder().store(store).build();
         engine.register(
             Task.of(

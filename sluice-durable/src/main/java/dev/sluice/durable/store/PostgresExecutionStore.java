@@ -44,9 +44,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       worker and process: SKIP LOCKED alone would let two claimers each see the same free budget,
  *       so a claim of a limited task first locks that task's limit row, and the claim statement
  *       (with a fresh snapshot) counts live leases under that lock.
- *   <li><b>Notifications.</b> Dispatches and wake-ups send {@code NOTIFY sluice_dispatch}, ends
- *       send {@code NOTIFY sluice_ended}, at commit. {@link #listen} delivers them to a listener as
- *       a latency hint; polling stays the fallback when one is lost.
+ *   <li><b>Notifications.</b> Dispatches and wake-ups send {@code NOTIFY sluice_dispatch} at
+ *       commit; ends are announced on {@code sluice_ended} in batches (ids separated by newlines) a
+ *       few milliseconds after their commits. {@link #listen} delivers them to a listener as a
+ *       latency hint; polling stays the fallback when one is lost.
  *   <li><b>Migrations</b> run at {@link Builder#open()} under an advisory lock, so processes that
  *       start together do not race.
  * </ul>
@@ -110,6 +111,7 @@ public final class PostgresExecutionStore implements ExecutionStore {
   private final HikariDataSource pool;
   private final String url;
   private final Clock clock;
+  private final PostgresEndAnnouncer announcer;
   private final PostgresNotifications notifications;
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile Set<String> limitedTasks;
@@ -119,6 +121,7 @@ public final class PostgresExecutionStore implements ExecutionStore {
     this.pool = pool;
     this.url = url;
     this.clock = clock;
+    this.announcer = builder.announceEnds ? new PostgresEndAnnouncer(pool) : null;
     this.notifications = new PostgresNotifications(url, builder.user, builder.password);
   }
 
@@ -501,7 +504,7 @@ public final class PostgresExecutionStore implements ExecutionStore {
     return single(
         "completion of " + lease,
         c -> {
-          // one statement: the fenced completion, the wake-up of a waiting parent, both notices
+          // one statement: the fenced completion, and the wake-up of a waiting parent
           try (PreparedStatement update =
               c.prepareStatement(
                   "WITH "
@@ -523,22 +526,22 @@ public final class PostgresExecutionStore implements ExecutionStore {
                       + " p SET scheduled_for = LEAST(p.scheduled_for, clock.now) FROM done, clock"
                       + " WHERE p.id = done.parent_id AND p.state = 'pending' AND p.awaiting = ?"
                       + " RETURNING p.queue)"
-                      + ", ended AS (SELECT pg_notify('"
-                      + ENDED_CHANNEL
-                      + "', id) FROM done)"
                       + ", due AS (SELECT pg_notify('"
                       + DISPATCH_CHANNEL
                       + "', queue) FROM woken)"
-                      + " SELECT (SELECT COUNT(*) FROM done), (SELECT COUNT(*) FROM ended),"
-                      + " (SELECT COUNT(*) FROM due)")) {
+                      + " SELECT (SELECT COUNT(*) FROM done), (SELECT COUNT(*) FROM due)")) {
             bindNow(update, 1, now);
             update.setString(2, resultJson);
             setLease(update, 3, lease);
             update.setString(5, Awaiting.child(lease.executionId()).stored());
             try (ResultSet rows = update.executeQuery()) {
               rows.next();
-              return rows.getLong(1) == 1;
+              if (rows.getLong(1) != 1) {
+                return false;
+              }
             }
+            announceEnd(lease.executionId());
+            return true;
           }
         });
   }
@@ -708,9 +711,15 @@ public final class PostgresExecutionStore implements ExecutionStore {
     }
   }
 
+  private void announceEnd(ExecutionId id) {
+    if (announcer != null) {
+      announcer.ended(id.value());
+    }
+  }
+
   /** After an execution ended: tell listeners, and make a parent waiting for it due. */
   private void ended(Connection c, ExecutionId child, long now) throws SQLException {
-    notify(c, ENDED_CHANNEL, child.value());
+    announceEnd(child);
     try (PreparedStatement wake =
         c.prepareStatement(
             "WITH "
@@ -1197,6 +1206,9 @@ public final class PostgresExecutionStore implements ExecutionStore {
   public void close() {
     if (closed.compareAndSet(false, true)) {
       notifications.close();
+      if (announcer != null) {
+        announcer.close();
+      }
       pool.close();
     }
   }
@@ -1232,6 +1244,7 @@ public final class PostgresExecutionStore implements ExecutionStore {
     private int poolSize = 10;
     private long connectionTimeoutMillis = 10_000;
     private Clock clock = Clock.DATABASE;
+    private boolean announceEnds = true;
     private final Map<String, Integer> limits = new LinkedHashMap<>();
 
     private Builder() {}
@@ -1314,6 +1327,21 @@ public final class PostgresExecutionStore implements ExecutionStore {
      */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Whether the ends of executions are announced on {@value #ENDED_CHANNEL} (default yes), so
+     * {@code waitFor} in other processes wakes at once. They are sent in batches a few milliseconds
+     * after their commits (a NOTIFY inside each completion would serialize all completions on
+     * PostgreSQL's notification lock); a deployment that does not wait across processes can turn
+     * them off and let waits poll. Dispatches are always announced.
+     *
+     * @param announce {@code false} to stop announcing ends
+     * @return this builder
+     */
+    public Builder announceEnds(boolean announce) {
+      this.announceEnds = announce;
       return this;
     }
 

@@ -98,7 +98,11 @@ final class PostgresNotifications implements AutoCloseable {
     for (PostgresExecutionStore.Listener listener : listeners) {
       try {
         if (PostgresExecutionStore.ENDED_CHANNEL.equals(notification.getName())) {
-          listener.ended(ExecutionId.of(notification.getParameter()));
+          for (String id : notification.getParameter().split("\n")) {
+            if (!id.isBlank()) {
+              listener.ended(ExecutionId.of(id));
+            }
+          }
         } else {
           listener.dispatched(notification.getParameter());
         }
