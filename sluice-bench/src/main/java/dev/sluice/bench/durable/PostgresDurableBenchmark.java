@@ -12,9 +12,12 @@ import dev.sluice.durable.NotificationWakeups;
 import dev.sluice.durable.Task;
 import dev.sluice.durable.Worker;
 import dev.sluice.durable.WorkerConfig;
+import dev.sluice.durable.store.ExecutionStore;
 import dev.sluice.durable.store.PostgresExecutionStore;
 import dev.sluice.testkit.PostgresDatabase;
 import dev.sluice.testkit.PostgresServer;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -51,7 +54,26 @@ public final class PostgresDurableBenchmark {
   private static final int POOL_PER_WORKER = 8;
   private static final Duration POLL = Duration.ofMillis(50);
 
+  private static final java.util.Map<String, AtomicLong> CALLS =
+      new java.util.concurrent.ConcurrentSkipListMap<>();
+
   private PostgresDurableBenchmark() {}
+
+  /** The store, counting the claim statements the engine makes. */
+  private static ExecutionStore countingClaims(ExecutionStore store) {
+    return (ExecutionStore)
+        Proxy.newProxyInstance(
+            ExecutionStore.class.getClassLoader(),
+            new Class<?>[] {ExecutionStore.class},
+            (proxy, method, arguments) -> {
+              CALLS.computeIfAbsent(method.getName(), k -> new AtomicLong()).incrementAndGet();
+              try {
+                return method.invoke(store, arguments);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
+  }
 
   public static void main(String[] args) throws Exception {
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
@@ -122,7 +144,7 @@ public final class PostgresDurableBenchmark {
       List<Worker> workers = new ArrayList<>();
       for (int w = 0; w < workerCount; w++) {
         PostgresExecutionStore store = store(database, POOL_PER_WORKER, announceEnds);
-        Durable engine = Durable.builder().store(store).build();
+        Durable engine = Durable.builder().store(countingClaims(store)).build();
         engine.register(
             Task.of(
                 "noop",
@@ -161,6 +183,13 @@ public final class PostgresDurableBenchmark {
           Thread.sleep(2);
         }
         long elapsed = System.nanoTime() - start;
+        System.out.printf(
+            Locale.ROOT,
+            "  sluice %d worker(s), %d executions: store calls %s%n",
+            workerCount,
+            executions,
+            CALLS);
+        CALLS.clear();
         return executions / (elapsed / 1e9);
       } finally {
         for (Worker worker : workers) {
