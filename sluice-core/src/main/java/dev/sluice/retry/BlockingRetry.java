@@ -24,6 +24,10 @@ final class BlockingRetry {
       } catch (Throwable t) { // every outcome goes to the policy; Errors are not retried by default
         failure = t;
       }
+      if (failure instanceof InterruptedException interrupted) {
+        Thread.currentThread().interrupt(); // an interrupted caller wants to stop, not retry
+        throw new RetryException("retry interrupted during attempt " + attempt, null, interrupted);
+      }
       Duration elapsed = Duration.ofNanos(time.nanoTime() - start);
       RetryDecision decision =
           policy.decide(attempt, elapsed, failure, result, null, previousDelay);

@@ -9,6 +9,7 @@ import dev.sluice.SluiceException;
 public final class RetryException extends SluiceException {
   private static final long serialVersionUID = 1L;
 
+  /** Why the policy stopped, or {@code null} when interrupted. */
   private final RetryDecision.Reason reason;
 
   /**

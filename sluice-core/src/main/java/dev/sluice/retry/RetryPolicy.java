@@ -159,9 +159,7 @@ public final class RetryPolicy {
         return new RetryDecision.GiveUp(RetryDecision.Reason.ABORTED);
       }
       boolean retryable =
-          retryOn.isEmpty() && retryIfResult.isEmpty()
-              ? failureOrNull instanceof Exception
-              : matches(retryOn, failureOrNull);
+          retryOn.isEmpty() ? failureOrNull instanceof Exception : matches(retryOn, failureOrNull);
       if (!retryable) {
         return new RetryDecision.GiveUp(RetryDecision.Reason.NOT_RETRYABLE);
       }
@@ -191,7 +189,7 @@ public final class RetryPolicy {
       }
       delay = schedule.maxDelay();
     }
-    if (schedule.maxElapsed() != null && elapsed.plus(delay).compareTo(schedule.maxElapsed()) > 0) {
+    if (schedule.maxElapsed() != null && endsAfter(elapsed, delay, schedule.maxElapsed())) {
       return new RetryDecision.GiveUp(RetryDecision.Reason.MAX_ELAPSED);
     }
     return new RetryDecision.Retry(delay);
@@ -214,7 +212,9 @@ public final class RetryPolicy {
 
   /**
    * Runs {@code work} with retries without blocking, waiting between attempts with the time
-   * source's {@link TimeSource#delay}. Cancelling the returned future stops further attempts.
+   * source's {@link TimeSource#delay}. The next attempt starts on the thread that completes the
+   * delay, so {@code work} should only start the call, not block. Cancelling the returned future
+   * stops further attempts.
    *
    * @param work starts one attempt
    * @param <T> the result type
@@ -244,6 +244,11 @@ public final class RetryPolicy {
 
   List<RetryListener> listeners() {
     return listeners;
+  }
+
+  /** Whether {@code elapsed + delay > budget}, without overflowing. */
+  private static boolean endsAfter(Duration elapsed, Duration delay, Duration budget) {
+    return delay.compareTo(budget.minus(elapsed)) > 0;
   }
 
   private static <X> boolean matches(List<Predicate<X>> predicates, X value) {
@@ -357,8 +362,9 @@ public final class RetryPolicy {
     }
 
     /**
-     * Retries failures of these types (and their subtypes). Once any retry rule is set, only
-     * matching failures are retried; with none, every {@link Exception} is.
+     * Retries failures of these types (and their subtypes). Once any failure rule ({@code retryOn}
+     * or {@code retryIf}) is set, only matching failures are retried; with none, every {@link
+     * Exception} is. Result rules do not change which failures are retried.
      *
      * @param types the failure types
      * @return this builder

@@ -65,6 +65,35 @@ class RetryPolicyTest {
   }
 
   @Test
+  void resultRulesDoNotStopExceptionsFromBeingRetried() {
+    RetryPolicy policy =
+        fixedOneSecond().retryIfResult(r -> Integer.valueOf(503).equals(r)).build();
+    assertThat(policy.decide(1, Duration.ZERO, new IOException(), null, null))
+        .isEqualTo(new RetryDecision.Retry(ONE_SECOND));
+  }
+
+  @Test
+  void anInterruptedAttemptStopsBlockingRetriesAndKeepsTheInterrupt() {
+    RetryPolicy policy = fixedOneSecond().maxAttempts(5).build();
+    AtomicInteger calls = new AtomicInteger();
+    try {
+      assertThatThrownBy(
+              () ->
+                  policy.execute(
+                      () -> {
+                        calls.incrementAndGet();
+                        throw new InterruptedException();
+                      }))
+          .isInstanceOf(RetryException.class)
+          .hasCauseInstanceOf(InterruptedException.class);
+      assertThat(Thread.currentThread().isInterrupted()).isTrue();
+      assertThat(calls).hasValue(1);
+    } finally {
+      Thread.interrupted();
+    }
+  }
+
+  @Test
   void abortConditionsWinOverRetryRules() {
     RetryPolicy policy =
         fixedOneSecond()
@@ -213,6 +242,43 @@ class RetryPolicyTest {
   }
 
   @Test
+  void listenersHearTheGiveUpWithItsReasonAndTheSuccess() {
+    List<RetryEvent> giveUps = new CopyOnWriteArrayList<>();
+    List<RetryEvent> successes = new CopyOnWriteArrayList<>();
+    RetryListener listener =
+        new RetryListener() {
+          @Override
+          public void onGiveUp(RetryEvent event) {
+            giveUps.add(event);
+          }
+
+          @Override
+          public void onSuccess(RetryEvent event) {
+            successes.add(event);
+          }
+        };
+    RetryPolicy policy = fixedOneSecond().maxAttempts(1).listener(listener).build();
+    IOException failure = new IOException();
+    assertThatThrownBy(
+            () ->
+                policy.execute(
+                    () -> {
+                      throw failure;
+                    }))
+        .hasCause(failure);
+    assertThat(policy.execute(() -> "ok")).isEqualTo("ok");
+    assertThat(giveUps)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.failure()).isSameAs(failure);
+              assertThat(e.decision())
+                  .isEqualTo(new RetryDecision.GiveUp(RetryDecision.Reason.MAX_ATTEMPTS));
+            });
+    assertThat(successes).singleElement().satisfies(e -> assertThat(e.result()).isEqualTo("ok"));
+  }
+
+  @Test
   void blockingExecutionRethrowsTheLastUncheckedFailureAndWrapsACheckedOne() {
     RetryPolicy policy = fixedOneSecond().maxAttempts(1).build();
     UncheckedIOException unchecked = new UncheckedIOException(new IOException());
@@ -277,6 +343,28 @@ class RetryPolicyTest {
     time.advance(ONE_SECOND);
     assertThat(result).isCompletedExceptionally();
     assertThatThrownBy(result::join).hasCause(failure);
+  }
+
+  @Test
+  void asyncExecutionCanScheduleRetriesOnAScheduledExecutor() throws Exception {
+    RetryPolicy policy =
+        RetryPolicy.builder().backoff(Backoff.fixed(Duration.ofMillis(1))).maxAttempts(3).build();
+    java.util.concurrent.ScheduledExecutorService scheduler =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    try {
+      AtomicInteger calls = new AtomicInteger();
+      CompletableFuture<String> result =
+          policy.executeAsync(
+              () ->
+                  calls.incrementAndGet() < 3
+                      ? CompletableFuture.failedFuture(new IOException())
+                      : CompletableFuture.completedFuture("ok"),
+              scheduler);
+      assertThat(result.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("ok");
+      assertThat(calls).hasValue(3);
+    } finally {
+      scheduler.shutdownNow();
+    }
   }
 
   @Test

@@ -15,6 +15,9 @@ import java.time.Duration;
  * recorded calls. Suspension is carried by an {@link Error} thrown from these methods; a handler
  * must let it pass (do not catch {@code Throwable} or {@code Error} around them).
  *
+ * <p>A context belongs to one run of one execution: call it from the handler's thread (or one
+ * thread at a time, in a deterministic order), never after the handler has returned.
+ *
  * <p>Every method throws {@link CancelledException} once the execution is cancelled, and {@link
  * LeaseLostException} once this worker has lost it, so a handler stops at its next checkpoint.
  */

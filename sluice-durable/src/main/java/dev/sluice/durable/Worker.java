@@ -1,6 +1,7 @@
 package dev.sluice.durable;
 
 import dev.sluice.durable.store.ClaimRequest;
+import dev.sluice.durable.store.Completion;
 import dev.sluice.durable.store.ExecutionRecord;
 import dev.sluice.durable.store.ExecutionStore;
 import dev.sluice.durable.store.Lease;
@@ -55,8 +56,10 @@ public final class Worker implements AutoCloseable {
   private final AtomicLong rejectedWrites = new AtomicLong();
   private final AtomicLong finished = new AtomicLong();
   private boolean wakeRequested;
+  private long nextPurge; // poll thread only
   private volatile boolean claiming;
   private volatile boolean heartbeating;
+  private Completer completer;
   private Thread poller;
   private Thread heartbeater;
 
@@ -83,6 +86,8 @@ public final class Worker implements AutoCloseable {
     }
     claiming = true;
     heartbeating = true;
+    nextPurge = time.nanoTime();
+    completer = new Completer(store, config.workerId());
     durable.attach(this);
     heartbeater =
         Thread.ofVirtual().name("sluice-heartbeat-" + config.workerId()).start(this::heartbeatLoop);
@@ -149,6 +154,7 @@ public final class Worker implements AutoCloseable {
   // ---- claiming --------------------------------------------------------------------------
 
   private void pollLoop() {
+    int claimBatch = Math.max(1, config.concurrency() / 4);
     long minIdle = config.pollInterval().toNanos();
     long maxIdle = config.maxPollInterval().toNanos();
     long idle = minIdle;
@@ -157,7 +163,8 @@ public final class Worker implements AutoCloseable {
       long deadline = time.deadlineAfter(Duration.ofNanos(idle));
       int free = config.concurrency() - running.size();
       int claimed = 0;
-      if (free > 0) {
+      // while most slots are busy, wait for a quarter to free up and claim them in one go
+      if (free > 0 && (free >= claimBatch || running.size() < claimBatch)) {
         try {
           claimed = claim(free);
         } catch (RuntimeException e) {
@@ -168,8 +175,29 @@ public final class Worker implements AutoCloseable {
         idle = minIdle;
         continue; // there may be more due work
       }
+      purgeIfDue();
       boolean woken = awaitWake(deadline);
       idle = woken || claimed > 0 ? minIdle : Math.min(maxIdle, idle * 2);
+    }
+  }
+
+  private void purgeIfDue() {
+    if (config.retention() == null || time.nanoTime() - nextPurge < 0) {
+      return;
+    }
+    nextPurge = time.deadlineAfter(WorkerConfig.PURGE_INTERVAL);
+    try {
+      long purged = durable.purgeEndedBefore(config.retention(), WorkerConfig.PURGE_BATCH_SIZE);
+      if (purged > 0) {
+        LOG.log(
+            System.Logger.Level.INFO,
+            "worker {0} purged {1} executions that ended more than {2} ago",
+            id(),
+            purged,
+            config.retention());
+      }
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "worker " + id() + " could not purge", e);
     }
   }
 
@@ -249,12 +277,14 @@ public final class Worker implements AutoCloseable {
     O result;
     try {
       I input = durable.codec().read(execution.inputJson(), task.inputType(), "input of " + lease);
-      result = task.handler().handle(context, input);
+      result = config.gate().call(() -> task.handler().handle(context, input));
     } catch (Suspension suspension) {
       context.markFinishing();
       suspend(context, suspension);
       return;
-    } catch (Exception failure) {
+    } catch (Exception | Error failure) {
+      // an Error from a handler (an assertion, a stack overflow) fails the attempt like an
+      // exception; left unrecorded, the execution would crash every worker that claims it
       context.markFinishing();
       Suspension suspension = context.suspension();
       if (suspension != null) {
@@ -271,13 +301,13 @@ public final class Worker implements AutoCloseable {
       return;
     }
     String json = durable.codec().write(result, "result of " + execution.id());
-    if (!store.complete(lease, json, now())) {
+    if (!completer.complete(new Completion(lease, json, now()))) {
       context.rejected("completion");
     }
   }
 
   private void failed(
-      Task<?, ?> task, ExecutionRecord execution, ExecutionContext context, Exception failure) {
+      Task<?, ?> task, ExecutionRecord execution, ExecutionContext context, Throwable failure) {
     String error = Retries.describe(failure);
     long now = now();
     long retryAt = Retries.nextAttemptAt(execution, task, failure, now);
@@ -401,6 +431,7 @@ public final class Worker implements AutoCloseable {
             e);
       }
     }
+    completer.stop();
     // last: a lease must not lapse while its handler may still be running
     heartbeating = false;
     lock.lock();

@@ -27,6 +27,10 @@ import java.util.UUID;
  * @param maxPollInterval the longest wait between claims when idle (the wait doubles while idle)
  * @param shutdownGrace how long {@link Worker#close()} lets running handlers finish before handing
  *     their executions back
+ * @param gate what every handler run passes through ({@link HandlerGate#OPEN} for nothing), such as
+ *     a throttle's {@code call}
+ * @param retention how long ended executions (COMPLETED, CANCELLED, EXPIRED) are kept before the
+ *     worker purges them, in batches, every {@link #PURGE_INTERVAL}; {@code null} keeps them
  */
 public record WorkerConfig(
     String workerId,
@@ -36,7 +40,15 @@ public record WorkerConfig(
     Duration lease,
     Duration pollInterval,
     Duration maxPollInterval,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    HandlerGate gate,
+    Duration retention) {
+
+  /** How often a worker with a retention purges ended executions. */
+  public static final Duration PURGE_INTERVAL = Duration.ofMinutes(10);
+
+  /** Executions deleted per purge transaction. */
+  public static final int PURGE_BATCH_SIZE = 500;
 
   /**
    * Validates the configuration; see {@link Builder} for the rules.
@@ -51,6 +63,7 @@ public record WorkerConfig(
     Objects.requireNonNull(pollInterval, "worker.poll-interval");
     Objects.requireNonNull(maxPollInterval, "worker.max-poll-interval");
     Objects.requireNonNull(shutdownGrace, "worker.shutdown-grace");
+    Objects.requireNonNull(gate, "worker.gate");
     if (workerId.isBlank()) {
       throw new IllegalArgumentException("worker.id must not be blank, was \"" + workerId + "\"");
     }
@@ -115,6 +128,8 @@ public record WorkerConfig(
     private Duration pollInterval = Duration.ofMillis(50);
     private Duration maxPollInterval = Duration.ofSeconds(2);
     private Duration shutdownGrace = Duration.ofSeconds(30);
+    private Duration retention;
+    private HandlerGate gate = HandlerGate.OPEN;
 
     private Builder() {}
 
@@ -219,6 +234,31 @@ public record WorkerConfig(
     }
 
     /**
+     * Runs every handler call through a gate, for example an adaptive throttle ({@code
+     * throttle::call}) so the worker's concurrency follows what the called service can take.
+     *
+     * @param gate the gate; {@link HandlerGate#OPEN} by default
+     * @return this builder
+     */
+    public Builder gate(HandlerGate gate) {
+      this.gate = Objects.requireNonNull(gate, "worker.gate");
+      return this;
+    }
+
+    /**
+     * Purges ended executions older than {@code retention}, every {@link #PURGE_INTERVAL}, in
+     * batches of {@link #PURGE_BATCH_SIZE}.
+     *
+     * @param retention how long to keep them, not negative; {@code null} keeps them forever
+     * @return this builder
+     * @throws IllegalArgumentException at {@link #build()} if negative
+     */
+    public Builder retention(Duration retention) {
+      this.retention = retention;
+      return this;
+    }
+
+    /**
      * Validates and builds the configuration.
      *
      * @return the configuration
@@ -227,7 +267,16 @@ public record WorkerConfig(
     public WorkerConfig build() {
       List<String> served = queues.isEmpty() ? List.of(DispatchOptions.DEFAULT_QUEUE) : queues;
       return new WorkerConfig(
-          workerId, served, tags, concurrency, lease, pollInterval, maxPollInterval, shutdownGrace);
+          workerId,
+          served,
+          tags,
+          concurrency,
+          lease,
+          pollInterval,
+          maxPollInterval,
+          shutdownGrace,
+          gate,
+          retention);
     }
 
     private static Duration parse(String key, String text) {

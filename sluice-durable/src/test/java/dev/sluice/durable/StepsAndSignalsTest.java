@@ -205,6 +205,29 @@ class StepsAndSignalsTest {
   }
 
   @Test
+  void handlerThatThrowsAnErrorFailsItsExecutionInsteadOfCrashingEveryWorkerThatClaimsIt() {
+    Task<String, String> task =
+        f.durable.register(
+            Task.of(
+                "asserts",
+                String.class,
+                String.class,
+                (ctx, in) -> {
+                  runs.incrementAndGet();
+                  throw new AssertionError("invariant broken");
+                }));
+    Worker worker = f.worker();
+    ExecutionId id = f.durable.dispatch(task, "x");
+
+    assertThatThrownBy(() -> f.durable.waitFor(id, String.class, Duration.ofSeconds(5)))
+        .isInstanceOf(TaskFailedException.class)
+        .hasMessageContaining("java.lang.AssertionError: invariant broken");
+    assertThat(f.durable.deadLetterCount()).isEqualTo(1);
+    assertThat(runs).hasValue(1);
+    assertThat(worker.rejectedWrites()).isZero();
+  }
+
+  @Test
   void deadLetterCanBeReplayedAndDiscarded() {
     Task<String, String> task =
         f.durable.register(

@@ -71,6 +71,7 @@ class WorkerShutdownTest {
     }
     assertThat(f.durable.find(id).leaseExpiresAt()).isGreaterThan(f.now());
     assertThat(f.durable.stateOf(id)).isEqualTo(ExecutionState.RUNNING);
+    assertThat(f.probeClaimAll()).as("no one else may take it while it runs").isEmpty();
     assertThat(closer.isAlive()).isTrue();
 
     release.countDown();

@@ -80,6 +80,21 @@ public interface ExecutionStore extends AutoCloseable {
   boolean complete(Lease lease, String resultJson, long now);
 
   /**
+   * Completes many executions, each as {@link #complete} would and each fenced by its own lease; a
+   * store may do it in one transaction (group commit) to spend one commit on many results.
+   *
+   * @param completions the completions
+   * @return per completion, in order, {@code false} if its lease was lost (nothing changed)
+   */
+  default List<Boolean> completeAll(List<Completion> completions) {
+    List<Boolean> accepted = new java.util.ArrayList<>(completions.size());
+    for (Completion completion : completions) {
+      accepted.add(complete(completion.lease(), completion.resultJson(), completion.now()));
+    }
+    return accepted;
+  }
+
+  /**
    * Sends a failed attempt back to pending for another attempt: attempt + 1, due at {@code
    * scheduledFor}, lease and worker cleared, so no one can claim it earlier.
    *

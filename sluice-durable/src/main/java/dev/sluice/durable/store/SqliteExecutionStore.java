@@ -274,42 +274,69 @@ public final class SqliteExecutionStore implements ExecutionStore {
         "claim by worker " + request.workerId(),
         c -> {
           expireDue(c, request.now());
-          try (PreparedStatement claim =
-              c.prepareStatement(
-                  "UPDATE executions SET state = 'running', worker_id = ?, lease_expires_at = ?,"
-                      + " fence = fence + 1, started_at = ?, updated_at = ?, awaiting = NULL"
-                      + " WHERE id IN (SELECT e.id FROM executions e"
-                      + " WHERE ((e.state = 'pending' AND e.scheduled_for <= ?)"
-                      + " OR (e.state = 'running' AND e.lease_expires_at <= ?))"
-                      + " AND e.queue IN (SELECT value FROM json_each(?))"
-                      + " AND e.task IN (SELECT value FROM json_each(?))"
-                      + " AND (e.expires_at IS NULL OR e.expires_at > ?)"
-                      + " AND (e.tags IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(e.tags) t"
-                      + " WHERE t.value NOT IN (SELECT value FROM json_each(?))))"
-                      + " ORDER BY e.priority DESC, e.scheduled_for, e.rowid LIMIT ?)"
-                      + " RETURNING *")) {
-            long now = request.now();
-            claim.setString(1, request.workerId());
-            claim.setLong(2, now + request.leaseMillis());
-            claim.setLong(3, now);
-            claim.setLong(4, now);
-            claim.setLong(5, now);
-            claim.setLong(6, now);
-            claim.setString(7, toJson(request.queues()));
-            claim.setString(8, toJson(request.tasks()));
-            claim.setLong(9, now);
-            claim.setString(10, toJson(List.copyOf(request.workerTags())));
-            claim.setInt(11, request.limit());
-            // RETURNING rows come back through executeQuery with sqlite-jdbc
-            try (ResultSet rows = claim.executeQuery()) {
-              List<ExecutionRecord> claimed = new ArrayList<>();
-              while (rows.next()) {
-                claimed.add(toRecord(rows));
-              }
-              return claimed;
-            }
+          // executions whose worker stopped heartbeating first, then due pending ones; two
+          // statements so that each walks its own index in order instead of sorting a union
+          List<ExecutionRecord> claimed =
+              claimWhere(
+                  c, request, "e.state = 'running' AND e.lease_expires_at <= ?", request.limit());
+          if (claimed.size() < request.limit()) {
+            claimed.addAll(
+                claimWhere(
+                    c,
+                    request,
+                    "e.state = 'pending' AND e.scheduled_for <= ?",
+                    request.limit() - claimed.size()));
           }
+          return claimed;
         });
+  }
+
+  private static List<ExecutionRecord> claimWhere(
+      Connection c, ClaimRequest request, String due, int limit) throws SQLException {
+    List<String> queues = request.queues();
+    String queueFilter =
+        queues.size() == 1
+            ? "e.queue = ?"
+            : "e.queue IN ("
+                + String.join(", ", java.util.Collections.nCopies(queues.size(), "?"))
+                + ")";
+    String sql =
+        "UPDATE executions SET state = 'running', worker_id = ?, lease_expires_at = ?,"
+            + " fence = fence + 1, started_at = ?, updated_at = ?, awaiting = NULL"
+            + " WHERE id IN (SELECT e.id FROM executions e WHERE "
+            + due
+            + " AND "
+            + queueFilter
+            + " AND e.task IN (SELECT value FROM json_each(?))"
+            + " AND (e.expires_at IS NULL OR e.expires_at > ?)"
+            + " AND (e.tags IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(e.tags) t"
+            + " WHERE t.value NOT IN (SELECT value FROM json_each(?))))"
+            + " ORDER BY e.priority DESC, e.scheduled_for, e.rowid LIMIT ?)"
+            + " RETURNING *";
+    try (PreparedStatement claim = c.prepareStatement(sql)) {
+      long now = request.now();
+      int i = 1;
+      claim.setString(i++, request.workerId());
+      claim.setLong(i++, now + request.leaseMillis());
+      claim.setLong(i++, now);
+      claim.setLong(i++, now);
+      claim.setLong(i++, now);
+      for (String queue : queues) {
+        claim.setString(i++, queue);
+      }
+      claim.setString(i++, toJson(request.tasks()));
+      claim.setLong(i++, now);
+      claim.setString(i++, toJson(List.copyOf(request.workerTags())));
+      claim.setInt(i, limit);
+      // RETURNING rows come back through executeQuery with sqlite-jdbc
+      try (ResultSet rows = claim.executeQuery()) {
+        List<ExecutionRecord> claimed = new ArrayList<>();
+        while (rows.next()) {
+          claimed.add(toRecord(rows));
+        }
+        return claimed;
+      }
+    }
   }
 
   private static void expireDue(Connection c, long now) throws SQLException {
@@ -345,26 +372,44 @@ public final class SqliteExecutionStore implements ExecutionStore {
   @Override
   public boolean complete(Lease lease, String resultJson, long now) {
     Objects.requireNonNull(resultJson, "resultJson (the text null stands for a null result)");
+    return write("completion of " + lease, c -> completeOne(c, lease, resultJson, now));
+  }
+
+  @Override
+  public List<Boolean> completeAll(List<Completion> completions) {
+    if (completions.isEmpty()) {
+      return List.of();
+    }
     return write(
-        "completion of " + lease,
+        "completion of " + completions.size() + " executions",
         c -> {
-          try (PreparedStatement update =
-              c.prepareStatement(
-                  "UPDATE executions SET state = 'completed', result = ?, error = NULL,"
-                      + " finished_at = ?, updated_at = ?, "
-                      + CLEAR_LEASE
-                      + FENCED)) {
-            update.setString(1, resultJson);
-            update.setLong(2, now);
-            update.setLong(3, now);
-            setLease(update, 4, lease);
-            if (update.executeUpdate() != 1) {
-              return false;
-            }
+          List<Boolean> accepted = new ArrayList<>(completions.size());
+          for (Completion completion : completions) {
+            accepted.add(
+                completeOne(c, completion.lease(), completion.resultJson(), completion.now()));
           }
-          wakeParent(c, lease.executionId(), now);
-          return true;
+          return accepted;
         });
+  }
+
+  private static boolean completeOne(Connection c, Lease lease, String resultJson, long now)
+      throws SQLException {
+    try (PreparedStatement update =
+        c.prepareStatement(
+            "UPDATE executions SET state = 'completed', result = ?, error = NULL,"
+                + " finished_at = ?, updated_at = ?, "
+                + CLEAR_LEASE
+                + FENCED)) {
+      update.setString(1, resultJson);
+      update.setLong(2, now);
+      update.setLong(3, now);
+      setLease(update, 4, lease);
+      if (update.executeUpdate() != 1) {
+        return false;
+      }
+    }
+    wakeParent(c, lease.executionId(), now);
+    return true;
   }
 
   @Override

@@ -342,6 +342,56 @@ class SqliteExecutionStoreTest {
   }
 
   @Test
+  void eightClaimersOnTheirOwnConnectionsRacingForTheSameRowsNeverClaimOneTwice() throws Exception {
+    Path file = dir.resolve("race.db");
+    int executions = 2_000;
+    List<SqliteExecutionStore> stores = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      stores.add(SqliteExecutionStore.open(file));
+    }
+    List<NewExecution> batch = new ArrayList<>();
+    for (int i = 0; i < executions; i++) {
+      batch.add(execution("x" + i, T0));
+    }
+    stores.get(0).dispatchAll(batch);
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<List<String>>> results = new ArrayList<>();
+    for (int w = 0; w < 8; w++) {
+      SqliteExecutionStore mine = stores.get(w);
+      String worker = "w" + w;
+      results.add(
+          pool.submit(
+              () -> {
+                start.await();
+                List<String> got = new ArrayList<>();
+                List<ExecutionRecord> claimed;
+                do {
+                  claimed =
+                      mine.claim(
+                          new ClaimRequest(
+                              worker, List.of("q"), List.of("t"), Set.of(), 7, T0, LEASE));
+                  for (ExecutionRecord r : claimed) {
+                    got.add(r.id().value());
+                    assertThat(mine.complete(r.lease(), "true", T0)).isTrue();
+                  }
+                } while (!claimed.isEmpty());
+                return got;
+              }));
+    }
+    start.countDown();
+    List<String> all = new ArrayList<>();
+    for (Future<List<String>> f : results) {
+      all.addAll(f.get());
+    }
+    pool.shutdown();
+    stores.forEach(SqliteExecutionStore::close);
+
+    assertThat(all).hasSize(executions).doesNotHaveDuplicates();
+    assertThat(store.countByState().get(ExecutionState.COMPLETED)).isZero(); // a different file
+  }
+
+  @Test
   void aNullResultIsStoredAsAPresentResult() {
     store.dispatch(execution("a", T0));
     Lease lease = claim("w", T0, 1).get(0).lease();

@@ -1,0 +1,24 @@
+package dev.sluice.breaker;
+
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/** Unwrapping and classification of call outcomes. */
+final class Outcomes {
+  private Outcomes() {}
+
+  static Throwable unwrap(Throwable failure) {
+    Throwable t = failure;
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  /** Cancellation and interruption say nothing about the service. */
+  static boolean alwaysIgnored(Throwable failure) {
+    return failure instanceof CancellationException || failure instanceof InterruptedException;
+  }
+}

@@ -1,0 +1,80 @@
+package dev.sluice.breaker;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/** A permit handed out by one {@link BreakerState}; reports reach it exactly once. */
+final class StatePermit implements CircuitPermit {
+  private static final VarHandle REPORTED;
+
+  static {
+    try {
+      REPORTED = MethodHandles.lookup().findVarHandle(StatePermit.class, "reported", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  final BreakerState state;
+  final long startNanos;
+  final int slot;
+
+  @SuppressWarnings("unused") // accessed through REPORTED
+  private volatile int reported;
+
+  StatePermit(BreakerState state, long startNanos, int slot) {
+    this.state = state;
+    this.startNanos = startNanos;
+    this.slot = slot;
+  }
+
+  private boolean claim() {
+    return REPORTED.compareAndSet(this, 0, 1);
+  }
+
+  @Override
+  public boolean onSuccess() {
+    if (!claim()) {
+      return false;
+    }
+    state.breaker.recordSuccess(this);
+    return true;
+  }
+
+  @Override
+  public boolean onFailure() {
+    if (!claim()) {
+      return false;
+    }
+    state.breaker.recordFailure(this);
+    return true;
+  }
+
+  @Override
+  public boolean onIgnore() {
+    if (!claim()) {
+      return false;
+    }
+    state.breaker.recordIgnore(this);
+    return true;
+  }
+
+  @Override
+  public boolean onOutcome(Throwable failureOrNull, Object resultOrNull) {
+    return switch (state.breaker.classify(failureOrNull, resultOrNull)) {
+      case SUCCESS -> onSuccess();
+      case FAILURE -> onFailure();
+      case IGNORE -> onIgnore();
+    };
+  }
+
+  @Override
+  public void close() {
+    onIgnore();
+  }
+
+  @Override
+  public String toString() {
+    return "CircuitPermit[" + state.state() + (reported != 0 ? ", reported]" : "]");
+  }
+}

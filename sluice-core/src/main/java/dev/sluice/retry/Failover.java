@@ -1,0 +1,49 @@
+package dev.sluice.retry;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Tries alternatives in order (mirrors, resolvers), each under its own retry policy, and returns
+ * the first success: the {@link OperationProfile.Strategy#FAILOVER} strategy.
+ *
+ * <pre>{@code
+ * URI location = Failover.firstSuccess(
+ *     List.of(() -> primary.resolve(id), () -> mirror.resolve(id)),
+ *     profiles.get(OperationType.RESOLVE).policy());
+ * }</pre>
+ */
+public final class Failover {
+  private Failover() {}
+
+  /**
+   * Runs each alternative with {@code perAlternative} until one succeeds.
+   *
+   * @param alternatives the alternatives, in order of preference; at least one
+   * @param perAlternative the retry policy for each alternative
+   * @param <T> the result type
+   * @return the first success
+   * @throws RuntimeException the last alternative's failure (as {@link RetryPolicy#execute} throws
+   *     it), with the earlier failures added as suppressed
+   * @throws IllegalArgumentException if there are no alternatives
+   */
+  public static <T> T firstSuccess(
+      List<? extends CheckedSupplier<T>> alternatives, RetryPolicy perAlternative) {
+    Objects.requireNonNull(perAlternative, "perAlternative");
+    if (alternatives.isEmpty()) {
+      throw new IllegalArgumentException("retry.failover alternatives must not be empty");
+    }
+    RuntimeException previous = null;
+    for (CheckedSupplier<T> alternative : alternatives) {
+      try {
+        return perAlternative.execute(alternative);
+      } catch (RuntimeException failure) {
+        if (previous != null && previous != failure) {
+          failure.addSuppressed(previous);
+        }
+        previous = failure;
+      }
+    }
+    throw previous;
+  }
+}

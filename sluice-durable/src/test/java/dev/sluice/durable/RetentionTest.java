@@ -1,0 +1,66 @@
+package dev.sluice.durable;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(60)
+class RetentionTest {
+  @TempDir Path dir;
+  Fixture f;
+
+  @BeforeEach
+  void open() {
+    f = new Fixture(dir);
+  }
+
+  @AfterEach
+  void close() {
+    f.close();
+  }
+
+  @Test
+  void workerPurgesEndedExecutionsOlderThanItsRetentionAndKeepsTheRest() {
+    Task<Integer, Integer> task =
+        f.durable.register(Task.of("kept-briefly", Integer.class, Integer.class, (ctx, n) -> n));
+    List<ExecutionId> old = f.durable.map(task, IntStream.range(0, 1_200).boxed().toList());
+    f.worker(
+        WorkerConfig.builder()
+            .workerId("janitor")
+            .concurrency(64)
+            .retention(Duration.ofDays(7))
+            .shutdownGrace(Duration.ZERO));
+    f.tickUntil(() -> f.durable.counts().get(ExecutionState.COMPLETED) == 1_200);
+    ExecutionId pending =
+        f.durable.dispatch(task, -1, DispatchOptions.builder().delay("30d").build());
+
+    f.time.advance(Duration.ofDays(7).plus(WorkerConfig.PURGE_INTERVAL));
+    f.tickUntil(() -> f.durable.counts().get(ExecutionState.COMPLETED) == 0);
+
+    assertThat(f.durable.counts().get(ExecutionState.PENDING)).isEqualTo(1);
+    assertThat(f.durable.stateOf(pending)).isEqualTo(ExecutionState.PENDING);
+    assertThat(f.store.find(old.get(0))).isEmpty();
+  }
+
+  @Test
+  void purgeRunsInBatchesUntilNothingOldIsLeft() {
+    Task<Integer, Integer> task =
+        f.durable.register(Task.of("purged", Integer.class, Integer.class, (ctx, n) -> n));
+    f.durable.map(task, IntStream.range(0, 250).boxed().toList());
+    f.worker();
+    f.tickUntil(() -> f.durable.counts().get(ExecutionState.COMPLETED) == 250);
+    f.time.advance(Duration.ofHours(2));
+
+    assertThat(f.durable.purgeEndedBefore(Duration.ofHours(3), 100)).isZero();
+    assertThat(f.durable.purgeEndedBefore(Duration.ofHours(1), 100)).isEqualTo(250);
+    assertThat(f.durable.counts().values().stream().mapToLong(Long::longValue).sum()).isZero();
+  }
+}
