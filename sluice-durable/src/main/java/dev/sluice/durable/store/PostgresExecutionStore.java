@@ -546,6 +546,77 @@ public final class PostgresExecutionStore implements ExecutionStore {
         });
   }
 
+  /**
+   * Completes many executions in one statement (group commit): each row is fenced by its own lease;
+   * parents waiting for any of them are woken in the same statement.
+   */
+  @Override
+  public List<Boolean> completeAll(List<Completion> completions) {
+    if (completions.isEmpty()) {
+      return List.of();
+    }
+    return single(
+        "completion of " + completions.size() + " executions",
+        c -> {
+          int n = completions.size();
+          String[] ids = new String[n];
+          Long[] fences = new Long[n];
+          String[] results = new String[n];
+          Long[] times = new Long[n];
+          for (int i = 0; i < n; i++) {
+            Completion completion = completions.get(i);
+            ids[i] = completion.lease().executionId().value();
+            fences[i] = completion.lease().fence();
+            results[i] = completion.resultJson();
+            times[i] = clock == Clock.CALLER ? completion.now() : null;
+          }
+          Set<String> completed = new java.util.HashSet<>();
+          try (PreparedStatement update =
+              c.prepareStatement(
+                  "WITH "
+                      + CLOCK
+                      + ", input AS (SELECT * FROM unnest(?::text[], ?::bigint[], ?::text[],"
+                      + " ?::bigint[]) AS i(id, fence, result, at))"
+                      + ", done AS (UPDATE "
+                      + TABLE
+                      + " x SET state = 'completed', result = input.result, error = NULL,"
+                      + " finished_at = COALESCE(input.at, clock.now),"
+                      + " updated_at = COALESCE(input.at, clock.now), "
+                      + CLEAR_LEASE
+                      + " FROM input, clock WHERE x.id = input.id AND x.fence = input.fence"
+                      + " AND x.state = 'running' RETURNING x.id, x.parent_id)"
+                      + ", woken AS (UPDATE "
+                      + TABLE
+                      + " p SET scheduled_for = LEAST(p.scheduled_for, clock.now) FROM done, clock"
+                      + " WHERE p.id = done.parent_id AND p.state = 'pending'"
+                      + " AND p.awaiting = 'child:' || done.id RETURNING p.queue)"
+                      + ", due AS (SELECT pg_notify('"
+                      + DISPATCH_CHANNEL
+                      + "', queue) FROM woken)"
+                      + " SELECT done.id, (SELECT COUNT(*) FROM due) FROM done")) {
+            bindNow(update, 1, completions.get(0).now());
+            update.setArray(2, c.createArrayOf("text", ids));
+            update.setArray(3, c.createArrayOf("bigint", fences));
+            update.setArray(4, c.createArrayOf("text", results));
+            update.setArray(5, c.createArrayOf("bigint", times));
+            try (ResultSet rows = update.executeQuery()) {
+              while (rows.next()) {
+                completed.add(rows.getString(1));
+              }
+            }
+          }
+          List<Boolean> accepted = new ArrayList<>(n);
+          for (String id : ids) {
+            boolean done = completed.contains(id);
+            accepted.add(done);
+            if (done) {
+              announceEnd(ExecutionId.of(id));
+            }
+          }
+          return accepted;
+        });
+  }
+
   @Override
   public boolean retry(Lease lease, String error, long scheduledFor, long now) {
     return single(

@@ -288,6 +288,29 @@ abstract class ExecutionStoreContract {
   }
 
   @Test
+  void completeAllCompletesEachExecutionFencedByItsOwnLease() {
+    ExecutionRecord first = claimOne("g1", T0);
+    ExecutionRecord lost = claimOne("g2", T0);
+    ExecutionRecord third = claimOne("g3", T0);
+    List<ExecutionRecord> reclaimed = store.claim(claim("w2", 5, T0 + LEASE));
+    assertThat(ids(reclaimed)).containsExactlyInAnyOrder("g1", "g2", "g3");
+    ExecutionRecord held1 =
+        reclaimed.stream().filter(r -> r.id().equals(first.id())).findFirst().orElseThrow();
+    ExecutionRecord held3 =
+        reclaimed.stream().filter(r -> r.id().equals(third.id())).findFirst().orElseThrow();
+    List<Boolean> accepted =
+        store.completeAll(
+            List.of(
+                new Completion(held1.lease(), "0", T0 + LEASE + 1),
+                new Completion(lost.lease(), "\"zombie\"", T0 + LEASE + 1),
+                new Completion(held3.lease(), "null", T0 + LEASE + 1)));
+    assertThat(accepted).containsExactly(true, false, true);
+    assertThat(store.find(first.id()).orElseThrow().resultJson()).isEqualTo("0");
+    assertThat(store.find(third.id()).orElseThrow().resultJson()).isEqualTo("null");
+    assertThat(store.find(lost.id()).orElseThrow().state()).isEqualTo(ExecutionState.RUNNING);
+  }
+
+  @Test
   void aReleasedExecutionIsDueAtOnceWithoutUsingAnAttempt() {
     ExecutionRecord run = claimOne("rel", T0);
     assertThat(store.release(run.lease(), T0 + 5)).isTrue();
