@@ -1,0 +1,49 @@
+package dev.sluice.app;
+
+import dev.sluice.durable.store.ExecutionRecord;
+import dev.sluice.durable.store.ExecutionStore;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** {@code sluice durable cancel ID}: cancels a pending or running execution; terminal. */
+@Command(
+    name = "cancel",
+    mixinStandardHelpOptions = true,
+    description = "Cancels a pending or running execution. Exit code 1 if it already ended.")
+final class CancelCommand implements Callable<Integer> {
+  @Mixin StoreOptions store;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Parameters(paramLabel = "ID", description = "The execution id.")
+  String id;
+
+  @Override
+  public Integer call() {
+    Output output = new Output(spec.commandLine().getOut(), store.json);
+    try (ExecutionStore opened = store.open()) {
+      ExecutionRecord execution = Ids.find(opened, id);
+      boolean cancelled = opened.cancel(execution.id(), System.currentTimeMillis());
+      String state = opened.find(execution.id()).map(e -> e.state().storedName()).orElse("gone");
+      if (output.isJson()) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", id);
+        json.put("cancelled", cancelled);
+        json.put("state", state);
+        output.json(json);
+      } else if (cancelled) {
+        output.line("cancelled " + id);
+      } else {
+        spec.commandLine()
+            .getErr()
+            .println(
+                "sluice: execution " + id + " is " + state + "; only a live one can be cancelled");
+      }
+      return cancelled ? ExitCodes.OK : ExitCodes.REFUSED;
+    }
+  }
+}
