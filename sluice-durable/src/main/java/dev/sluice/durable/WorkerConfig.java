@@ -234,8 +234,8 @@ public record WorkerConfig(
     }
 
     /**
-     * Runs every handler call through a gate, for example an adaptive throttle ({@code
-     * throttle::call}) so the worker's concurrency follows what the called service can take.
+     * Runs every handler call through a gate, for example an adaptive throttle ({@link
+     * HandlerGate#throttled}) so the worker's concurrency follows what the called service can take.
      *
      * @param gate the gate; {@link HandlerGate#OPEN} by default
      * @return this builder

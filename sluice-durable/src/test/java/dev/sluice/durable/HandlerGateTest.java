@@ -2,6 +2,11 @@ package dev.sluice.durable;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.breaker.CircuitBreakerConfig;
+import dev.sluice.throttle.Throttle;
+import dev.sluice.throttle.ThrottleConfig;
+import dev.sluice.throttle.ThrottleSnapshot;
+import dev.sluice.throttle.ThrottleState;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -100,5 +105,47 @@ class HandlerGateTest {
 
     assertThat(f.durable.waitFor(id, String.class, Duration.ZERO)).isEqualTo("awake");
     assertThat(gate.calls).hasValue(2);
+  }
+
+  @Test
+  void aThrottleGateCountsASuspensionAsNeitherSuccessNorFailure() {
+    Throttle throttle =
+        Throttle.create(
+            ThrottleConfig.builder()
+                .maxConcurrency(2)
+                .failureThreshold(1)
+                .circuitBreaker(CircuitBreakerConfig.builder().consecutiveFailures(1).build())
+                .build(),
+            f.time);
+    Task<String, String> sleeper =
+        f.durable.register(
+            Task.of(
+                "throttled-sleeper",
+                String.class,
+                String.class,
+                (ctx, in) -> {
+                  ctx.sleep(Duration.ofMinutes(5));
+                  return "awake";
+                }));
+    f.worker(
+        WorkerConfig.builder().gate(HandlerGate.throttled(throttle)).shutdownGrace(Duration.ZERO));
+    ExecutionId id = f.durable.dispatch(sleeper, "x");
+    f.tickUntil(
+        () ->
+            f.durable.find(id).fence() == 1
+                && f.durable.stateOf(id) == ExecutionState.PENDING
+                && throttle.snapshot().inFlight() == 0);
+
+    ThrottleSnapshot suspended = throttle.snapshot();
+    assertThat(suspended.failuresInWindow()).isZero();
+    assertThat(suspended.completedTasks()).isZero();
+    assertThat(suspended.state()).isEqualTo(ThrottleState.RUNNING);
+
+    f.time.advance(Duration.ofMinutes(5));
+    f.tickUntilEnded(id);
+
+    assertThat(f.durable.waitFor(id, String.class, Duration.ZERO)).isEqualTo("awake");
+    assertThat(throttle.snapshot().completedTasks()).isEqualTo(1);
+    assertThat(throttle.snapshot().failuresInWindow()).isZero();
   }
 }
