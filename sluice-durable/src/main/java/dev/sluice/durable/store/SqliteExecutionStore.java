@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -112,10 +113,7 @@ public final class SqliteExecutionStore implements ExecutionStore {
     Connection writer = null;
     try {
       writer = connect(url, busyMillis);
-      try (Statement statement = writer.createStatement()) {
-        statement.execute("PRAGMA journal_mode = WAL");
-      }
-      List<Integer> applied = SqliteSchema.migrate(writer, System.currentTimeMillis());
+      List<Integer> applied = prepare(writer, busyMillis);
       if (!applied.isEmpty()) {
         LOG.log(System.Logger.Level.INFO, "migrated {0} to schema versions {1}", file, applied);
       }
@@ -125,6 +123,41 @@ public final class SqliteExecutionStore implements ExecutionStore {
       closeQuietly(writer);
       throw new DurableException("cannot open SQLite store " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Switches the file to WAL and migrates it. While several processes create the same file, SQLite
+   * may answer SQLITE_BUSY at once, without waiting in the busy handler (switching the journal mode
+   * and recovering a WAL do not wait), so both are retried with a short back-off for up to the busy
+   * timeout.
+   */
+  private static List<Integer> prepare(Connection writer, long busyMillis) throws SQLException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(busyMillis);
+    long pauseMillis = 1;
+    while (true) {
+      try {
+        try (Statement statement = writer.createStatement()) {
+          statement.execute("PRAGMA journal_mode = WAL");
+        }
+        return SqliteSchema.migrate(writer, System.currentTimeMillis());
+      } catch (SQLException e) {
+        if (!isBusy(e) || System.nanoTime() - deadline >= 0) {
+          throw e;
+        }
+      }
+      try {
+        TimeUnit.MILLISECONDS.sleep(pauseMillis);
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+        throw new SQLException("interrupted while waiting for a locked SQLite file", interrupted);
+      }
+      pauseMillis = Math.min(50, pauseMillis * 2);
+    }
+  }
+
+  private static boolean isBusy(SQLException e) {
+    // SQLITE_BUSY is 5; extended codes (BUSY_RECOVERY, BUSY_SNAPSHOT, ...) keep it in the low byte
+    return (e.getErrorCode() & 0xff) == 5 || String.valueOf(e.getMessage()).contains("SQLITE_BUSY");
   }
 
   private static Connection connect(String url, long busyMillis) throws SQLException {
