@@ -80,6 +80,26 @@ public final class RedisNode implements AutoCloseable {
   }
 
   /**
+   * Like {@link #start}, but tries up to three free ports: another process may take a port between
+   * the probe and redis-server's bind.
+   *
+   * @param extraArgs such as {@code "--cluster-enabled", "yes"}
+   * @return the running node
+   * @throws IllegalStateException if no attempt answers PING
+   */
+  public static RedisNode startOnFreePort(String... extraArgs) {
+    IllegalStateException last = null;
+    for (int attempt = 0; attempt < 3; attempt++) {
+      try {
+        return start(extraArgs);
+      } catch (IllegalStateException e) {
+        last = e;
+      }
+    }
+    throw last;
+  }
+
+  /**
    * Starts a Redis Sentinel on a free port with the given configuration lines (such as {@code
    * sentinel monitor main 127.0.0.1 6379 1}); port, bind address and protected mode are added.
    *

@@ -1,25 +1,13 @@
 package dev.sluice.testkit;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-
 /**
- * A real {@code redis-server} process on a free loopback port, for integration tests.
+ * A real standalone {@code redis-server} process on a free loopback port, for integration tests.
  *
  * <p>The binary is the {@code redis-server} on {@code PATH} when there is one, otherwise the Linux
  * build shipped inside the {@code com.github.codemonstur:embedded-redis} artifact, extracted once
  * per JVM. Persistence is off, so a restart starts empty. {@link #kill()} sends SIGKILL and {@link
- * #restart()} starts a new server on the same port, for outage and recovery tests.
+ * #restart()} starts a new server on the same port, for outage and recovery tests. For cluster
+ * nodes, replicas and sentinels use {@link RedisNode}, which this class runs on.
  *
  * <pre>{@code
  * try (RedisServer redis = RedisServer.start()) {
@@ -29,19 +17,10 @@ import java.util.concurrent.TimeUnit;
  * }</pre>
  */
 public final class RedisServer implements AutoCloseable {
-  private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(20);
+  private final RedisNode node;
 
-  private final Path binary;
-  private final Path workDir;
-  private final Path logFile;
-  private final int port;
-  private Process process;
-
-  private RedisServer(Path binary, Path workDir, int port) {
-    this.binary = binary;
-    this.workDir = workDir;
-    this.logFile = workDir.resolve("redis.log");
-    this.port = port;
+  private RedisServer(RedisNode node) {
+    this.node = node;
   }
 
   /**
@@ -51,26 +30,7 @@ public final class RedisServer implements AutoCloseable {
    * @throws IllegalStateException if no binary is found or the server does not come up
    */
   public static RedisServer start() {
-    Path binary = RedisBinary.locate();
-    IllegalStateException last = null;
-    for (int attempt = 0; attempt < 3; attempt++) {
-      RedisServer server;
-      try {
-        server =
-            new RedisServer(binary, Files.createTempDirectory("sluice-redis"), FreePort.find());
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot create a work directory for redis-server", e);
-      }
-      try {
-        server.launch();
-        return server;
-      } catch (IllegalStateException e) {
-        // another process may have taken the port between probe and bind: try a new one
-        last = e;
-        server.kill();
-      }
-    }
-    throw last;
+    return new RedisServer(RedisNode.startOnFreePort());
   }
 
   /**
@@ -79,7 +39,7 @@ public final class RedisServer implements AutoCloseable {
    * @return always {@code 127.0.0.1}
    */
   public String host() {
-    return "127.0.0.1";
+    return node.host();
   }
 
   /**
@@ -88,7 +48,7 @@ public final class RedisServer implements AutoCloseable {
    * @return the port
    */
   public int port() {
-    return port;
+    return node.port();
   }
 
   /**
@@ -97,7 +57,7 @@ public final class RedisServer implements AutoCloseable {
    * @return {@code redis://127.0.0.1:<port>}
    */
   public String uri() {
-    return "redis://" + host() + ":" + port;
+    return node.uri();
   }
 
   /**
@@ -106,25 +66,17 @@ public final class RedisServer implements AutoCloseable {
    * @return {@code true} while the process runs
    */
   public boolean isRunning() {
-    return process != null && process.isAlive();
+    return node.isRunning();
   }
 
   /** Stops the server gracefully (SIGTERM) and waits for it to exit. */
   public void stop() {
-    if (process == null) {
-      return;
-    }
-    process.destroy();
-    awaitExit();
+    node.stop();
   }
 
   /** Kills the server at once (SIGKILL), as a crash or a network-level outage would. */
   public void kill() {
-    if (process == null) {
-      return;
-    }
-    process.destroyForcibly();
-    awaitExit();
+    node.kill();
   }
 
   /**
@@ -134,10 +86,7 @@ public final class RedisServer implements AutoCloseable {
    * @throws IllegalStateException if the server is still running or does not come up
    */
   public void restart() {
-    if (isRunning()) {
-      throw new IllegalStateException("redis-server on port " + port + " is still running");
-    }
-    launch();
+    node.restart();
   }
 
   /**
@@ -146,11 +95,7 @@ public final class RedisServer implements AutoCloseable {
    * @return the log text, or a note that there is none
    */
   public String logs() {
-    try {
-      return Files.exists(logFile) ? Files.readString(logFile) : "(no redis log yet)";
-    } catch (IOException e) {
-      return "(cannot read " + logFile + ": " + e + ")";
-    }
+    return node.logs();
   }
 
   /** Stops the server. */
@@ -161,94 +106,6 @@ public final class RedisServer implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "RedisServer[" + uri() + ", binary=" + binary + "]";
-  }
-
-  private void launch() {
-    List<String> command =
-        List.of(
-            binary.toString(),
-            "--port",
-            Integer.toString(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--protected-mode",
-            "no",
-            "--dir",
-            workDir.toString());
-    try {
-      process =
-          new ProcessBuilder(command)
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-              .start();
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot start " + binary + ": " + e.getMessage(), e);
-    }
-    awaitPong();
-  }
-
-  private void awaitPong() {
-    long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException(
-            "redis-server exited with "
-                + process.exitValue()
-                + " on port "
-                + port
-                + ":\n"
-                + logs());
-      }
-      if (answersPing()) {
-        return;
-      }
-      pause();
-    }
-    throw new IllegalStateException(
-        "redis-server did not answer PING on port "
-            + port
-            + " within "
-            + STARTUP_TIMEOUT
-            + ":\n"
-            + logs());
-  }
-
-  private boolean answersPing() {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(host(), port), 200);
-      socket.setSoTimeout(500);
-      OutputStream out = socket.getOutputStream();
-      out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
-      out.flush();
-      InputStream in = socket.getInputStream();
-      byte[] reply = in.readNBytes(7);
-      return new String(reply, StandardCharsets.US_ASCII).equals("+PONG\r\n");
-    } catch (IOException notYet) {
-      return false;
-    }
-  }
-
-  private void awaitExit() {
-    try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static void pause() {
-    try {
-      TimeUnit.MILLISECONDS.sleep(20);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while starting redis-server", e);
-    }
+    return "RedisServer[" + node + "]";
   }
 }
