@@ -462,7 +462,7 @@ public final class PostgresExecutionStore implements ExecutionStore {
       try (ResultSet rows = claim.executeQuery()) {
         List<ExecutionRecord> claimed = new ArrayList<>();
         while (rows.next()) {
-          claimed.add(PostgresRows.toRecord(rows));
+          claimed.add(Rows.toRecord(rows, strings(rows.getArray("tags"))));
         }
         return claimed;
       }
@@ -827,7 +827,7 @@ public final class PostgresExecutionStore implements ExecutionStore {
             try (ResultSet rows = query.executeQuery()) {
               List<StepRecord> steps = new ArrayList<>();
               while (rows.next()) {
-                steps.add(PostgresRows.toStep(executionId, rows));
+                steps.add(Rows.toStep(executionId, rows));
               }
               return steps;
             }
@@ -1000,7 +1000,7 @@ public final class PostgresExecutionStore implements ExecutionStore {
             query.setString(1, executionId.value());
             try (ResultSet rows = query.executeQuery()) {
               return rows.next()
-                  ? Optional.of(PostgresRows.toRecord(rows))
+                  ? Optional.of(Rows.toRecord(rows, strings(rows.getArray("tags"))))
                   : Optional.<ExecutionRecord>empty();
             }
           }
@@ -1031,7 +1031,7 @@ public final class PostgresExecutionStore implements ExecutionStore {
             try (ResultSet rows = query.executeQuery()) {
               List<ExecutionRecord> page = new ArrayList<>();
               while (rows.next()) {
-                page.add(PostgresRows.toRecord(rows));
+                page.add(Rows.toRecord(rows, strings(rows.getArray("tags"))));
               }
               return page;
             }

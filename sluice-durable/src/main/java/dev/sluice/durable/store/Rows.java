@@ -4,18 +4,19 @@ import dev.sluice.durable.ExecutionId;
 import dev.sluice.durable.ExecutionState;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 
-/** Maps rows of the PostgreSQL store's tables to records. */
-final class PostgresRows {
-  private PostgresRows() {}
+/** Maps rows of either store's tables to records; the stores differ only in how tags are kept. */
+final class Rows {
+  private Rows() {}
 
-  static ExecutionRecord toRecord(ResultSet rows) throws SQLException {
+  static ExecutionRecord toRecord(ResultSet rows, List<String> tags) throws SQLException {
     String parent = rows.getString("parent_id");
     return new ExecutionRecord(
         ExecutionId.of(rows.getString("id")),
         rows.getString("task"),
         rows.getString("queue"),
-        PostgresExecutionStore.strings(rows.getArray("tags")),
+        tags,
         rows.getInt("priority"),
         ExecutionState.fromStored(rows.getString("state")),
         rows.getString("input"),
@@ -37,7 +38,6 @@ final class PostgresRows {
   }
 
   static StepRecord toStep(ExecutionId executionId, ResultSet rows) throws SQLException {
-    long deadline = rows.getLong(6);
     return new StepRecord(
         executionId,
         rows.getInt(1),
@@ -45,11 +45,17 @@ final class PostgresRows {
         StepKind.valueOf(rows.getString(3)),
         StepStatus.valueOf(rows.getString(4)),
         rows.getString(5),
-        rows.wasNull() ? null : deadline,
+        nullableLong(rows, 6),
         rows.getLong(7));
   }
 
-  private static Long nullableLong(ResultSet rows, String column) throws SQLException {
+  static Long nullableLong(ResultSet rows, String column) throws SQLException {
+    long value = rows.getLong(column);
+    return rows.wasNull() ? null : value;
+  }
+
+  /** Reads the column and asks {@code wasNull} right after it, before any other column is read. */
+  static Long nullableLong(ResultSet rows, int column) throws SQLException {
     long value = rows.getLong(column);
     return rows.wasNull() ? null : value;
   }

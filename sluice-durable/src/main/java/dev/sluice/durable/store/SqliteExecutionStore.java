@@ -586,16 +586,7 @@ public final class SqliteExecutionStore implements ExecutionStore {
             try (ResultSet rows = query.executeQuery()) {
               List<StepRecord> steps = new ArrayList<>();
               while (rows.next()) {
-                steps.add(
-                    new StepRecord(
-                        executionId,
-                        rows.getInt(1),
-                        rows.getString(2),
-                        StepKind.valueOf(rows.getString(3)),
-                        StepStatus.valueOf(rows.getString(4)),
-                        rows.getString(5),
-                        nullableLong(rows, 6),
-                        rows.getLong(7)));
+                steps.add(Rows.toStep(executionId, rows));
               }
               return steps;
             }
@@ -931,41 +922,8 @@ public final class SqliteExecutionStore implements ExecutionStore {
   // ---- row mapping -----------------------------------------------------------------------
 
   private static ExecutionRecord toRecord(ResultSet rows) throws SQLException {
-    String parent = rows.getString("parent_id");
     String tags = rows.getString("tags");
-    return new ExecutionRecord(
-        ExecutionId.of(rows.getString("id")),
-        rows.getString("task"),
-        rows.getString("queue"),
-        tags == null ? List.of() : fromJson(tags),
-        rows.getInt("priority"),
-        ExecutionState.fromStored(rows.getString("state")),
-        rows.getString("input"),
-        rows.getString("result"),
-        rows.getString("error"),
-        rows.getString("idempotency_key"),
-        parent == null ? null : ExecutionId.of(parent),
-        rows.getInt("attempt"),
-        rows.getInt("max_attempts"),
-        rows.getString("retry"),
-        rows.getLong("created_at"),
-        rows.getLong("scheduled_for"),
-        nullableLong(rows, "expires_at"),
-        nullableLong(rows, "started_at"),
-        nullableLong(rows, "finished_at"),
-        rows.getString("worker_id"),
-        nullableLong(rows, "lease_expires_at"),
-        rows.getLong("fence"));
-  }
-
-  private static Long nullableLong(ResultSet rows, String column) throws SQLException {
-    long value = rows.getLong(column);
-    return rows.wasNull() ? null : value;
-  }
-
-  private static Long nullableLong(ResultSet rows, int column) throws SQLException {
-    long value = rows.getLong(column);
-    return rows.wasNull() ? null : value;
+    return Rows.toRecord(rows, tags == null ? List.of() : fromJson(tags));
   }
 
   private static void setNullableLong(PreparedStatement statement, int index, Long value)

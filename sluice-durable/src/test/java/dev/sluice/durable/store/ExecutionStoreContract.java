@@ -341,6 +341,18 @@ abstract class ExecutionStoreContract {
   }
 
   @Test
+  void aPendingTimerStepKeepsItsDeadlineAndANullOutcome() {
+    ExecutionRecord run = claimOne("timer", T0);
+    StepRecord timer =
+        new StepRecord(
+            run.id(), 1, "sleep", StepKind.SLEEP, StepStatus.WAITING, null, T0 + 60_000, T0);
+    StepRecord done = step(run.id(), 2, "\"x\"");
+    assertThat(store.recordStep(run.lease(), timer)).isTrue();
+    assertThat(store.recordStep(run.lease(), done)).isTrue();
+    assertThat(store.steps(run.id())).containsExactly(timer, done);
+  }
+
+  @Test
   void aSignalIsBufferedUntilConsumedAndConsumedOnce() {
     ExecutionRecord run = claimOne("sig", T0);
     assertThat(store.send(run.id(), "go", "{\"v\":1}", T0 + 1)).isTrue();
