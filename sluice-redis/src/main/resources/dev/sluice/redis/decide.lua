@@ -134,7 +134,9 @@ local function advance(l, s, now)
         hi = mid
       end
     end
-    if lo > 0 then call('LTRIM', l.log, lo, -1) end
+    -- the expired head is dropped only when the decision is written (a denial writes nothing, so
+    -- a later caller whose clock is behind still sees those entries, as the engine does)
+    l.skip = lo
     s[1] = count - lo
   end
 end
@@ -168,7 +170,7 @@ local function deficit(l, s, cost, now)
   local excess = s[1] + cost - l.quota
   if excess <= 0 then return 0 end
   if l.fresh then return l.window end
-  return tonumber(call('LINDEX', l.log, excess - 1)) + l.window - now
+  return tonumber(call('LINDEX', l.log, (l.skip or 0) + excess - 1)) + l.window - now
 end
 
 local function push(log, count, now)
@@ -325,7 +327,10 @@ reply[3] = retryAfter
 for i = 1, n do
   local l = limits[i]
   local s = states[i]
-  if not denied then take(l, s, cost, now) end
+  if not denied then
+    if (l.skip or 0) > 0 then call('LTRIM', l.log, l.skip, -1) end
+    take(l, s, cost, now)
+  end
   local reset = resetAfter(l, s, now)
   if not denied then
     local value = string.format('%s|%.0f|%.0f|%.0f|%.0f', l.print, now, s[1], s[2] or 0, s[3] or 0)

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -136,6 +137,35 @@ class RedisStoreMatchesEngineIT {
   @Property(tries = 150)
   void aCallerWhoseClockIsBehindIsDecidedAtTheLatestTimeSeenLikeTheEngine(
       @ForAll("limitSets") List<Limit> limits, @ForAll("arrivals") List<long[]> arrivals) {
+    compareSkewed(limits, arrivals);
+  }
+
+  /**
+   * Regression: a denied decision used to drop the sliding log's expired entries in Redis, so a
+   * later caller whose clock was behind found a permit the engine (which writes nothing on a
+   * denial) did not.
+   */
+  @Example
+  void aDenialLeavesTheSlidingLogAsItWasForACallerWhoseClockIsBehind() {
+    List<Limit> limits =
+        List.of(
+            Limit.builder("limit-0")
+                .quota(1)
+                .window(Duration.ofMillis(1))
+                .algorithm(Algorithm.SLIDING_WINDOW)
+                .build(),
+            Limit.builder("limit-1")
+                .quota(1)
+                .window(Duration.ofMillis(1))
+                .algorithm(Algorithm.SLIDING_LOG)
+                .build());
+    long[][] gaps = {
+      {0, 1}, {0, 1}, {0, 1}, {0, 1}, {0, 1}, {440_001, 1}, {559_999, 1}, {0, 1}, {1, 1}
+    };
+    compareSkewed(limits, List.of(gaps));
+  }
+
+  private static void compareSkewed(List<Limit> limits, List<long[]> arrivals) {
     MemoryStore engine = MemoryStore.withMaxKeys(10);
     String key = "skewed-" + RUN.incrementAndGet();
     long now = new ManualTimeSource().nanoTime();
