@@ -12,12 +12,9 @@ import dev.sluice.durable.NotificationWakeups;
 import dev.sluice.durable.Task;
 import dev.sluice.durable.Worker;
 import dev.sluice.durable.WorkerConfig;
-import dev.sluice.durable.store.ExecutionStore;
 import dev.sluice.durable.store.PostgresExecutionStore;
 import dev.sluice.testkit.PostgresDatabase;
 import dev.sluice.testkit.PostgresServer;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -46,7 +43,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ul>
  *
  * <p>Run: {@code flock /work/bench.lock java -cp sluice-bench/target/benchmarks.jar
- * dev.sluice.bench.durable.PostgresDurableBenchmark [executions] [latency-samples]}. Uses
+ * dev.sluice.bench.durable.PostgresDurableBenchmark [executions] [latency-samples] [rounds]}. Uses
  * SLUICE_TEST_PG_URL if set, else an embedded PostgreSQL.
  */
 public final class PostgresDurableBenchmark {
@@ -54,58 +51,65 @@ public final class PostgresDurableBenchmark {
   private static final int POOL_PER_WORKER = 8;
   private static final Duration POLL = Duration.ofMillis(50);
 
-  private static final java.util.Map<String, AtomicLong> CALLS =
-      new java.util.concurrent.ConcurrentSkipListMap<>();
-
   private PostgresDurableBenchmark() {}
-
-  /** The store, counting the claim statements the engine makes. */
-  private static ExecutionStore countingClaims(ExecutionStore store) {
-    return (ExecutionStore)
-        Proxy.newProxyInstance(
-            ExecutionStore.class.getClassLoader(),
-            new Class<?>[] {ExecutionStore.class},
-            (proxy, method, arguments) -> {
-              CALLS.computeIfAbsent(method.getName(), k -> new AtomicLong()).incrementAndGet();
-              try {
-                return method.invoke(store, arguments);
-              } catch (InvocationTargetException e) {
-                throw e.getCause();
-              }
-            });
-  }
 
   public static void main(String[] args) throws Exception {
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
     int executions = args.length > 0 ? Integer.parseInt(args[0]) : 5_000;
     int samples = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+    int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
     PostgresServer server = PostgresServer.shared();
     System.out.printf(
         Locale.ROOT,
-        "PostgreSQL %s; %d executions per throughput run, %d latency samples%n",
+        "PostgreSQL %s; %d executions per throughput run, %d rounds, %d latency samples%n",
         server.isEmbedded() ? "embedded" : "external",
         executions,
+        rounds,
         samples);
 
     // warm-up: JIT and server caches for both libraries
     sluiceThroughput(server, 1, executions / 5, true);
+    sluiceThroughput(server, 1, executions / 5, false);
     dbSchedulerThroughput(server, 1, executions / 5);
 
     for (int workers : new int[] {1, 4}) {
-      double sluice = sluiceThroughput(server, workers, executions, true);
-      double quiet = sluiceThroughput(server, workers, executions, false);
-      double dbScheduler = dbSchedulerThroughput(server, workers, executions);
+      double[] sluice = new double[rounds];
+      double[] quiet = new double[rounds];
+      double[] dbScheduler = new double[rounds];
+      for (int round = 0; round < rounds; round++) {
+        // the order rotates from round to round, so no library always runs first
+        for (int turn = 0; turn < 3; turn++) {
+          switch ((round + turn) % 3) {
+            case 0 -> sluice[round] = sluiceThroughput(server, workers, executions, true);
+            case 1 -> quiet[round] = sluiceThroughput(server, workers, executions, false);
+            default -> dbScheduler[round] = dbSchedulerThroughput(server, workers, executions);
+          }
+        }
+        System.out.printf(
+            Locale.ROOT,
+            "  round %d, %d worker(s): sluice %.0f/s (ends not announced %.0f/s),"
+                + " db-scheduler %.0f/s%n",
+            round + 1,
+            workers,
+            sluice[round],
+            quiet[round],
+            dbScheduler[round]);
+      }
+      double s = median(sluice);
+      double q = median(quiet);
+      double d = median(dbScheduler);
       System.out.printf(
           Locale.ROOT,
-          "throughput %d worker(s): sluice %.0f/s (ends not announced: %.0f/s), db-scheduler"
-              + " %.0f/s, ratio %.2f (%.2f)%n",
+          "throughput %d worker(s), median of %d rounds: sluice %.0f/s (ends not announced:"
+              + " %.0f/s), db-scheduler %.0f/s, ratio %.2f (%.2f)%n",
           workers,
-          sluice,
-          quiet,
-          dbScheduler,
-          sluice / dbScheduler,
-          quiet / dbScheduler);
+          rounds,
+          s,
+          q,
+          d,
+          s / d,
+          q / d);
     }
     for (boolean notify : new boolean[] {true, false}) {
       long[] micros = sluiceLatency(server, notify, samples);
@@ -144,7 +148,7 @@ public final class PostgresDurableBenchmark {
       List<Worker> workers = new ArrayList<>();
       for (int w = 0; w < workerCount; w++) {
         PostgresExecutionStore store = store(database, POOL_PER_WORKER, announceEnds);
-        Durable engine = Durable.builder().store(countingClaims(store)).build();
+        Durable engine = Durable.builder().store(store).build();
         engine.register(
             Task.of(
                 "noop",
@@ -183,13 +187,6 @@ public final class PostgresDurableBenchmark {
           Thread.sleep(2);
         }
         long elapsed = System.nanoTime() - start;
-        System.out.printf(
-            Locale.ROOT,
-            "  sluice %d worker(s), %d executions: store calls %s%n",
-            workerCount,
-            executions,
-            CALLS);
-        CALLS.clear();
         return executions / (elapsed / 1e9);
       } finally {
         for (Worker worker : workers) {
@@ -337,6 +334,13 @@ public final class PostgresDurableBenchmark {
       rows.next();
       return rows.getLong(1);
     }
+  }
+
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 
   private static double percentile(long[] values, int percent) {
