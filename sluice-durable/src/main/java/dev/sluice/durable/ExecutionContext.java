@@ -56,9 +56,13 @@ final class ExecutionContext implements TaskContext {
     cancelled.set(true);
   }
 
-  /** The handler has returned; its final write is under way and reports its own refusal. */
-  void markFinishing() {
-    finishing.set(true);
+  /**
+   * The handler has returned; its final write is under way and reports its own refusal.
+   *
+   * @return whether this call marked it (false if it was marked before)
+   */
+  boolean markFinishing() {
+    return finishing.compareAndSet(false, true);
   }
 
   boolean isFinishing() {

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Condition;
@@ -48,6 +49,10 @@ public final class Worker implements AutoCloseable {
   private final ExecutionStore store;
   private final TimeSource time;
   private final Map<ExecutionId, ExecutionContext> running = new ConcurrentHashMap<>();
+
+  /** Handlers that have not returned yet: what the concurrency limit counts. */
+  private final AtomicInteger handlers = new AtomicInteger();
+
   private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.NEW);
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition wake = lock.newCondition();
@@ -114,7 +119,8 @@ public final class Worker implements AutoCloseable {
   }
 
   /**
-   * How many handlers are running now.
+   * How many executions are in flight now: handlers running, and handlers returned whose outcome is
+   * still being written. At most {@link WorkerConfig#concurrency()} of them are handlers.
    *
    * @return the number of executions in flight
    */
@@ -161,10 +167,11 @@ public final class Worker implements AutoCloseable {
     while (claiming) {
       // the idle deadline is fixed before claiming: time that passes during the claim counts
       long deadline = time.deadlineAfter(Duration.ofNanos(idle));
-      int free = config.concurrency() - running.size();
+      int busy = handlers.get();
+      int free = config.concurrency() - busy;
       int claimed = 0;
       // while most slots are busy, wait for a quarter to free up and claim them in one go
-      if (free > 0 && (free >= claimBatch || running.size() < claimBatch)) {
+      if (free > 0 && (free >= claimBatch || busy < claimBatch)) {
         try {
           claimed = claim(free);
         } catch (RuntimeException e) {
@@ -242,6 +249,7 @@ public final class Worker implements AutoCloseable {
     ExecutionContext context =
         new ExecutionContext(durable, execution, rejectedWrites::incrementAndGet);
     running.put(execution.id(), context);
+    handlers.incrementAndGet();
     Task<?, ?> task = durable.task(execution.task());
     Thread.ofVirtual()
         .name("sluice-task-" + execution.id())
@@ -255,6 +263,7 @@ public final class Worker implements AutoCloseable {
                     "worker " + id() + " could not record the run of " + execution.id(),
                     e);
               } finally {
+                handlerReturned(context);
                 running.remove(execution.id());
                 finished.incrementAndGet();
                 durable.executionEnded();
@@ -272,6 +281,23 @@ public final class Worker implements AutoCloseable {
 
   // ---- running one execution -------------------------------------------------------------
 
+  /**
+   * The handler of {@code context} has returned: its slot counts as free for the next claim while
+   * its outcome is being written, so claiming and writing outcomes overlap.
+   */
+  private void handlerReturned(ExecutionContext context) {
+    if (context.markFinishing()) {
+      handlers.decrementAndGet();
+      lock.lock();
+      try {
+        wakeRequested = true;
+        wake.signalAll();
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
   private <I, O> void run(Task<I, O> task, ExecutionRecord execution, ExecutionContext context) {
     Lease lease = context.lease();
     O result;
@@ -279,13 +305,13 @@ public final class Worker implements AutoCloseable {
       I input = durable.codec().read(execution.inputJson(), task.inputType(), "input of " + lease);
       result = config.gate().call(() -> task.handler().handle(context, input));
     } catch (Suspension suspension) {
-      context.markFinishing();
+      handlerReturned(context);
       suspend(context, suspension);
       return;
     } catch (Exception | Error failure) {
       // an Error from a handler (an assertion, a stack overflow) fails the attempt like an
       // exception; left unrecorded, the execution would crash every worker that claims it
-      context.markFinishing();
+      handlerReturned(context);
       Suspension suspension = context.suspension();
       if (suspension != null) {
         suspend(context, suspension); // the handler wrapped or swallowed it
@@ -294,7 +320,7 @@ public final class Worker implements AutoCloseable {
       failed(task, execution, context, failure);
       return;
     }
-    context.markFinishing();
+    handlerReturned(context);
     Suspension suspension = context.suspension();
     if (suspension != null) {
       suspend(context, suspension);

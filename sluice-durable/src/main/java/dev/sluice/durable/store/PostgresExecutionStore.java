@@ -321,7 +321,8 @@ public final class PostgresExecutionStore implements ExecutionStore {
    * this).
    */
   private static final String ORDERED_SCANS =
-      "SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off; ";
+      "SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off;"
+          + " SET LOCAL plan_cache_mode = force_generic_plan; ";
 
   @Override
   public List<ExecutionRecord> claim(ClaimRequest request) {
