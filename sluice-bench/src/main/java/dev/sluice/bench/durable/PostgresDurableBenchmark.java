@@ -69,9 +69,11 @@ public final class PostgresDurableBenchmark {
         samples);
 
     // warm-up: JIT and server caches for both libraries
-    sluiceThroughput(server, 1, executions / 5, true);
-    sluiceThroughput(server, 1, executions / 5, false);
-    dbSchedulerThroughput(server, 1, executions / 5);
+    for (int workers : new int[] {1, 4}) {
+      sluiceThroughput(server, workers, executions, true);
+      sluiceThroughput(server, workers, executions, false);
+      dbSchedulerThroughput(server, workers, executions);
+    }
 
     for (int workers : new int[] {1, 4}) {
       double[] sluice = new double[rounds];
