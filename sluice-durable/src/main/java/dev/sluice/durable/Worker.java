@@ -288,13 +288,7 @@ public final class Worker implements AutoCloseable {
   private void handlerReturned(ExecutionContext context) {
     if (context.markFinishing()) {
       handlers.decrementAndGet();
-      lock.lock();
-      try {
-        wakeRequested = true;
-        wake.signalAll();
-      } finally {
-        lock.unlock();
-      }
+      wake();
     }
   }
 
