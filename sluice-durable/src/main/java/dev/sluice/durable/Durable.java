@@ -326,9 +326,10 @@ public final class Durable {
   }
 
   /**
-   * Cancels an execution that has not ended. Cancellation is terminal: a late completion or failure
-   * from its handler changes nothing. The running handler sees it through its context at the latest
-   * with the next heartbeat.
+   * Cancels an execution that has not ended, and every execution it started that has not ended
+   * (children started with {@link TaskContext#call}, theirs, and so on): nothing waits for their
+   * results any more. Cancellation is terminal: a late completion or failure from a handler changes
+   * nothing. The running handler sees it through its context at the latest with the next heartbeat.
    *
    * @param id the execution
    * @return {@code true} if it was cancelled now, {@code false} if it had already ended

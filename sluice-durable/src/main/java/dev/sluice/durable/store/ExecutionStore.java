@@ -183,7 +183,9 @@ public interface ExecutionStore extends AutoCloseable {
   boolean send(ExecutionId executionId, String name, String payloadJson, long now);
 
   /**
-   * Cancels a pending or running execution. Terminal: no later write moves it.
+   * Cancels a pending or running execution, and with it every pending or running execution it
+   * started (its children, theirs, and so on), in one transaction. Terminal: no later write moves
+   * them. An execution that has already ended is left alone, and so are its children.
    *
    * @param executionId the execution
    * @param now the current time

@@ -1003,6 +1003,31 @@ public final class PostgresExecutionStore implements ExecutionStore {
               return false;
             }
           }
+          // every live execution below it goes too, however deep
+          try (PreparedStatement below =
+              c.prepareStatement(
+                  "WITH RECURSIVE "
+                      + CLOCK
+                      + ", tree AS (SELECT id FROM "
+                      + TABLE
+                      + " WHERE parent_id = ? UNION ALL SELECT e.id FROM "
+                      + TABLE
+                      + " e JOIN tree ON e.parent_id = tree.id) UPDATE "
+                      + TABLE
+                      + " SET state = 'cancelled', finished_at = clock.now,"
+                      + " updated_at = clock.now, "
+                      + CLEAR_LEASE
+                      + " FROM clock WHERE id IN (SELECT id FROM tree) AND state IN "
+                      + LIVE
+                      + " RETURNING id")) {
+            bindNow(below, 1, now);
+            below.setString(2, executionId.value());
+            try (ResultSet rows = below.executeQuery()) {
+              while (rows.next()) {
+                announceEnd(ExecutionId.of(rows.getString(1)));
+              }
+            }
+          }
           ended(c, executionId, now);
           return true;
         });

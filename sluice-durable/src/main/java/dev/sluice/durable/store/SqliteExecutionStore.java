@@ -724,6 +724,21 @@ public final class SqliteExecutionStore implements ExecutionStore {
               return false;
             }
           }
+          // every live execution below it goes too, however deep
+          try (PreparedStatement below =
+              c.prepareStatement(
+                  "WITH RECURSIVE tree(id) AS (SELECT id FROM executions WHERE parent_id = ?"
+                      + " UNION ALL SELECT e.id FROM executions e JOIN tree ON e.parent_id ="
+                      + " tree.id) UPDATE executions SET state = 'cancelled', finished_at = ?,"
+                      + " updated_at = ?, "
+                      + CLEAR_LEASE
+                      + " WHERE id IN (SELECT id FROM tree) AND state IN "
+                      + LIVE)) {
+            below.setString(1, executionId.value());
+            below.setLong(2, now);
+            below.setLong(3, now);
+            below.executeUpdate();
+          }
           wakeParent(c, executionId, now);
           return true;
         });

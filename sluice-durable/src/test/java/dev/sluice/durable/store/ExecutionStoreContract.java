@@ -412,6 +412,51 @@ abstract class ExecutionStoreContract {
     assertThat(ids(store.claim(claim("w1", 5, T0 + 3)))).containsExactly("parent");
   }
 
+  private void dispatchChild(ExecutionId childId, ExecutionId parentId) {
+    store.dispatch(
+        new NewExecution(
+            childId, "other", "default", List.of(), 0, "1", null, parentId, 1, null, T0, T0, null));
+  }
+
+  @Test
+  void cancellingAParentCancelsEveryLiveExecutionBelowItAndNothingElse() {
+    ExecutionRecord parent = claimOne("parent", T0);
+    ExecutionId running = parent.id().child(1);
+    ExecutionId ended = parent.id().child(2);
+    ExecutionId grandchild = running.child(1);
+    dispatchChild(running, parent.id());
+    dispatchChild(ended, parent.id());
+    dispatchChild(grandchild, running);
+    store.dispatch(execution("bystander"));
+    ExecutionRecord endedRun =
+        store.claim(claim("w1", 5, T0 + 1)).stream()
+            .filter(r -> r.id().equals(ended))
+            .findFirst()
+            .orElseThrow();
+    assertThat(store.complete(endedRun.lease(), "2", T0 + 2)).isTrue();
+
+    assertThat(store.cancel(parent.id(), T0 + 3)).isTrue();
+
+    assertThat(store.find(parent.id()).orElseThrow().state()).isEqualTo(ExecutionState.CANCELLED);
+    assertThat(store.find(running).orElseThrow().state()).isEqualTo(ExecutionState.CANCELLED);
+    assertThat(store.find(grandchild).orElseThrow().state()).isEqualTo(ExecutionState.CANCELLED);
+    assertThat(store.find(ended).orElseThrow().state()).isEqualTo(ExecutionState.COMPLETED);
+    assertThat(store.find(ExecutionId.of("bystander")).orElseThrow().state())
+        .isIn(ExecutionState.PENDING, ExecutionState.RUNNING);
+  }
+
+  @Test
+  void cancellingAnEndedParentLeavesItsChildrenAlone() {
+    ExecutionRecord parent = claimOne("parent", T0);
+    ExecutionId child = parent.id().child(1);
+    dispatchChild(child, parent.id());
+    assertThat(store.complete(parent.lease(), "1", T0 + 1)).isTrue();
+
+    assertThat(store.cancel(parent.id(), T0 + 2)).isFalse();
+
+    assertThat(store.find(child).orElseThrow().state()).isEqualTo(ExecutionState.PENDING);
+  }
+
   // ---- failures and dead letters -----------------------------------------------------------
 
   @Test
