@@ -89,7 +89,7 @@ class PostgresExecutionStoreIT {
     }
     // a backend reports its statistics when its connection closes (idle ones may hold them)
     store.close();
-    await().atMost(Duration.ofSeconds(20)).until(() -> rowsRead()[2] == 5_000);
+    await().atMost(Duration.ofSeconds(20)).until(() -> rowsRead()[2] > 0);
     long[] before = rowsRead();
     store = open(PostgresExecutionStore.Clock.DATABASE);
     assertThat(store.claim(claim("w", "work", 10, now))).hasSize(10);
