@@ -1,12 +1,8 @@
 package dev.sluice.durable.store;
 
-import dev.sluice.durable.DurableException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -22,9 +18,6 @@ final class PostgresSchema {
 
   /** The advisory lock key that serializes migrations ("sluice" in ASCII, as a number). */
   static final long MIGRATION_LOCK = 0x736c75696365L;
-
-  /** One schema change, applied exactly once. */
-  record Migration(int version, String description, List<String> statements) {}
 
   static final List<Migration> MIGRATIONS =
       List.of(
@@ -149,42 +142,7 @@ final class PostgresSchema {
     try (Statement statement = connection.createStatement()) {
       // held until commit or rollback: concurrent starters wait here, then see the new version
       statement.execute("SELECT pg_advisory_xact_lock(" + MIGRATION_LOCK + ")");
-      statement.execute(
-          "CREATE TABLE IF NOT EXISTS sluice_schema_version (version INTEGER PRIMARY KEY,"
-              + " description TEXT NOT NULL, applied_at BIGINT NOT NULL)");
-      int current;
-      try (ResultSet rows =
-          statement.executeQuery("SELECT COALESCE(MAX(version), 0) FROM sluice_schema_version")) {
-        rows.next();
-        current = rows.getInt(1);
-      }
-      if (current > latestVersion()) {
-        throw new DurableException(
-            "database schema version "
-                + current
-                + " is newer than this library supports ("
-                + latestVersion()
-                + "); upgrade sluice-durable");
-      }
-      List<Integer> applied = new ArrayList<>();
-      for (Migration migration : MIGRATIONS) {
-        if (migration.version() <= current) {
-          continue;
-        }
-        for (String sql : migration.statements()) {
-          statement.execute(sql);
-        }
-        try (PreparedStatement insert =
-            connection.prepareStatement(
-                "INSERT INTO sluice_schema_version (version, description, applied_at)"
-                    + " VALUES (?, ?, ?)")) {
-          insert.setInt(1, migration.version());
-          insert.setString(2, migration.description());
-          insert.setLong(3, now);
-          insert.executeUpdate();
-        }
-        applied.add(migration.version());
-      }
+      List<Integer> applied = Migration.applyMissing(connection, MIGRATIONS, "BIGINT", now);
       connection.commit();
       return applied;
     } catch (SQLException | RuntimeException e) {

@@ -1,9 +1,6 @@
 package dev.sluice.durable.store;
 
-import dev.sluice.durable.DurableException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -17,9 +14,6 @@ import java.util.List;
  */
 final class SqliteSchema {
   private SqliteSchema() {}
-
-  /** One schema change, applied exactly once. */
-  record Migration(int version, String description, List<String> statements) {}
 
   static final List<Migration> MIGRATIONS =
       List.of(
@@ -114,42 +108,7 @@ final class SqliteSchema {
     try (Statement statement = connection.createStatement()) {
       statement.execute("BEGIN IMMEDIATE");
       try {
-        statement.execute(
-            "CREATE TABLE IF NOT EXISTS sluice_schema_version (version INTEGER PRIMARY KEY,"
-                + " description TEXT NOT NULL, applied_at INTEGER NOT NULL)");
-        int current;
-        try (ResultSet rows =
-            statement.executeQuery("SELECT COALESCE(MAX(version), 0) FROM sluice_schema_version")) {
-          rows.next();
-          current = rows.getInt(1);
-        }
-        if (current > latestVersion()) {
-          throw new DurableException(
-              "database schema version "
-                  + current
-                  + " is newer than this library supports ("
-                  + latestVersion()
-                  + "); upgrade sluice-durable");
-        }
-        List<Integer> applied = new java.util.ArrayList<>();
-        for (Migration migration : MIGRATIONS) {
-          if (migration.version() <= current) {
-            continue;
-          }
-          for (String sql : migration.statements()) {
-            statement.execute(sql);
-          }
-          try (PreparedStatement insert =
-              connection.prepareStatement(
-                  "INSERT INTO sluice_schema_version (version, description, applied_at)"
-                      + " VALUES (?, ?, ?)")) {
-            insert.setInt(1, migration.version());
-            insert.setString(2, migration.description());
-            insert.setLong(3, now);
-            insert.executeUpdate();
-          }
-          applied.add(migration.version());
-        }
+        List<Integer> applied = Migration.applyMissing(connection, MIGRATIONS, "INTEGER", now);
         statement.execute("COMMIT");
         return applied;
       } catch (SQLException | RuntimeException e) {
