@@ -7,33 +7,15 @@ import dev.sluice.throttle.Throttle;
 import dev.sluice.throttle.ThrottleConfig;
 import dev.sluice.throttle.ThrottleSnapshot;
 import dev.sluice.throttle.ThrottleState;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-@Timeout(60)
-class HandlerGateTest {
-  @TempDir Path dir;
-  Fixture f;
-
-  @BeforeEach
-  void open() {
-    f = new Fixture(dir);
-  }
-
-  @AfterEach
-  void close() {
-    f.close();
-  }
+class HandlerGateTest extends FixtureTest {
 
   /** A stand-in for a throttle: at most two calls at once. */
   static final class TwoAtATime {

@@ -2,30 +2,12 @@ package dev.sluice.durable;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-@Timeout(60)
-class RetentionTest {
-  @TempDir Path dir;
-  Fixture f;
-
-  @BeforeEach
-  void open() {
-    f = new Fixture(dir);
-  }
-
-  @AfterEach
-  void close() {
-    f.close();
-  }
+class RetentionTest extends FixtureTest {
 
   @Test
   void workerPurgesEndedExecutionsOlderThanItsRetentionAndKeepsTheRest() {

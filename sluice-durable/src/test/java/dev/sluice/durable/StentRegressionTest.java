@@ -7,36 +7,18 @@ import static org.awaitility.Awaitility.await;
 import dev.sluice.durable.store.ExecutionRecord;
 import dev.sluice.retry.Backoff;
 import dev.sluice.retry.RetryPolicy;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TimeZone;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** One regression test per problem the Stent plan (spec 003) lists; none may come back. */
-@Timeout(60)
-class StentRegressionTest {
-  @TempDir Path dir;
-  Fixture f;
-
-  @BeforeEach
-  void open() {
-    f = new Fixture(dir);
-  }
-
-  @AfterEach
-  void close() {
-    f.close();
-  }
+class StentRegressionTest extends FixtureTest {
 
   // P0.1 retry delay scheduling semantics
 

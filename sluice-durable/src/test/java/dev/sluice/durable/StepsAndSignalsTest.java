@@ -5,31 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.sluice.durable.store.ExecutionFilter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-@Timeout(60)
-class StepsAndSignalsTest {
-  @TempDir Path dir;
-  Fixture f;
+class StepsAndSignalsTest extends FixtureTest {
   final AtomicInteger runs = new AtomicInteger();
   final AtomicInteger effects = new AtomicInteger();
-
-  @BeforeEach
-  void open() {
-    f = new Fixture(dir);
-  }
-
-  @AfterEach
-  void close() {
-    f.close();
-  }
 
   @Test
   void durableSleepSuspendsAndTheRunAfterItReplaysRecordedStepsInsteadOfRepeatingThem() {

@@ -2,35 +2,17 @@ package dev.sluice.durable;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.RepeatedTest;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A worker claims for a slot as soon as a handler returns, while that handler's outcome is still
  * being written; the number of handlers running at once still never exceeds its concurrency.
  */
-@Timeout(60)
-class WorkerConcurrencyTest {
-  @TempDir Path dir;
-  Fixture f;
-
-  @BeforeEach
-  void open() {
-    f = new Fixture(dir);
-  }
-
-  @AfterEach
-  void close() {
-    f.close();
-  }
+class WorkerConcurrencyTest extends FixtureTest {
 
   @RepeatedTest(5)
   void neverMoreHandlersRunAtOnceThanTheWorkersConcurrency() {
