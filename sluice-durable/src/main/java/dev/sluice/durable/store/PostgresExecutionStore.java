@@ -13,7 +13,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -1084,71 +1083,19 @@ public final class PostgresExecutionStore implements ExecutionStore {
 
   @Override
   public Map<ExecutionState, Long> countByState() {
-    return single(
-        "count by state",
-        c -> {
-          Map<ExecutionState, Long> counts = new EnumMap<>(ExecutionState.class);
-          for (ExecutionState state : ExecutionState.values()) {
-            counts.put(state, 0L);
-          }
-          try (Statement query = c.createStatement();
-              ResultSet rows =
-                  query.executeQuery("SELECT state, COUNT(*) FROM " + TABLE + " GROUP BY state")) {
-            while (rows.next()) {
-              counts.put(ExecutionState.fromStored(rows.getString(1)), rows.getLong(2));
-            }
-          }
-          return counts;
-        });
+    return single("count by state", c -> Reports.countByState(c, TABLE));
   }
 
   @Override
   public long countDeadLetters() {
-    return single(
-        "dead-letter count",
-        c -> {
-          try (Statement query = c.createStatement();
-              ResultSet rows = query.executeQuery("SELECT COUNT(*) FROM sluice_dead_letters")) {
-            rows.next();
-            return rows.getLong(1);
-          }
-        });
+    return single("dead-letter count", c -> Reports.countDeadLetters(c, "sluice_dead_letters"));
   }
 
   @Override
   public List<DeadLetter> deadLetters(int limit, int offset) {
-    if (limit < 1 || offset < 0) {
-      throw new IllegalArgumentException(
-          "dead-letter page needs limit >= 1 and offset >= 0, was limit "
-              + limit
-              + ", offset "
-              + offset);
-    }
+    Reports.checkPage(limit, offset);
     return single(
-        "dead-letter listing",
-        c -> {
-          try (PreparedStatement query =
-              c.prepareStatement(
-                  "SELECT execution_id, task, queue, error, attempts, failed_at FROM"
-                      + " sluice_dead_letters ORDER BY failed_at, execution_id LIMIT ? OFFSET ?")) {
-            query.setInt(1, limit);
-            query.setInt(2, offset);
-            try (ResultSet rows = query.executeQuery()) {
-              List<DeadLetter> page = new ArrayList<>();
-              while (rows.next()) {
-                page.add(
-                    new DeadLetter(
-                        ExecutionId.of(rows.getString(1)),
-                        rows.getString(2),
-                        rows.getString(3),
-                        rows.getString(4),
-                        rows.getInt(5),
-                        rows.getLong(6)));
-              }
-              return page;
-            }
-          }
-        });
+        "dead-letter listing", c -> Reports.deadLetters(c, "sluice_dead_letters", limit, offset));
   }
 
   @Override

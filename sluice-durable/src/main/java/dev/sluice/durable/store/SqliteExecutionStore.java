@@ -16,7 +16,6 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -787,71 +786,18 @@ public final class SqliteExecutionStore implements ExecutionStore {
 
   @Override
   public Map<ExecutionState, Long> countByState() {
-    return read(
-        "count by state",
-        c -> {
-          Map<ExecutionState, Long> counts = new EnumMap<>(ExecutionState.class);
-          for (ExecutionState state : ExecutionState.values()) {
-            counts.put(state, 0L);
-          }
-          try (Statement query = c.createStatement();
-              ResultSet rows =
-                  query.executeQuery("SELECT state, COUNT(*) FROM executions GROUP BY state")) {
-            while (rows.next()) {
-              counts.put(ExecutionState.fromStored(rows.getString(1)), rows.getLong(2));
-            }
-          }
-          return counts;
-        });
+    return read("count by state", c -> Reports.countByState(c, "executions"));
   }
 
   @Override
   public long countDeadLetters() {
-    return read(
-        "dead-letter count",
-        c -> {
-          try (Statement query = c.createStatement();
-              ResultSet rows = query.executeQuery("SELECT COUNT(*) FROM dead_letters")) {
-            rows.next();
-            return rows.getLong(1);
-          }
-        });
+    return read("dead-letter count", c -> Reports.countDeadLetters(c, "dead_letters"));
   }
 
   @Override
   public List<DeadLetter> deadLetters(int limit, int offset) {
-    if (limit < 1 || offset < 0) {
-      throw new IllegalArgumentException(
-          "dead-letter page needs limit >= 1 and offset >= 0, was limit "
-              + limit
-              + ", offset "
-              + offset);
-    }
-    return read(
-        "dead-letter listing",
-        c -> {
-          try (PreparedStatement query =
-              c.prepareStatement(
-                  "SELECT execution_id, task, queue, error, attempts, failed_at FROM dead_letters"
-                      + " ORDER BY failed_at, execution_id LIMIT ? OFFSET ?")) {
-            query.setInt(1, limit);
-            query.setInt(2, offset);
-            try (ResultSet rows = query.executeQuery()) {
-              List<DeadLetter> page = new ArrayList<>();
-              while (rows.next()) {
-                page.add(
-                    new DeadLetter(
-                        ExecutionId.of(rows.getString(1)),
-                        rows.getString(2),
-                        rows.getString(3),
-                        rows.getString(4),
-                        rows.getInt(5),
-                        rows.getLong(6)));
-              }
-              return page;
-            }
-          }
-        });
+    Reports.checkPage(limit, offset);
+    return read("dead-letter listing", c -> Reports.deadLetters(c, "dead_letters", limit, offset));
   }
 
   @Override
