@@ -631,46 +631,17 @@ public final class SqliteExecutionStore implements ExecutionStore {
       Lease lease, String name, int sequence, String stepName, long now) {
     return write(
         "signal " + name + " for " + lease,
-        c -> {
-          long signalId;
-          String payload;
-          try (PreparedStatement query =
-              c.prepareStatement(
-                  "SELECT id, payload FROM signals WHERE execution_id = ? AND name = ?"
-                      + " AND consumed_at IS NULL ORDER BY id LIMIT 1")) {
-            query.setString(1, lease.executionId().value());
-            query.setString(2, name);
-            try (ResultSet rows = query.executeQuery()) {
-              if (!rows.next()) {
-                return Optional.<String>empty();
-              }
-              signalId = rows.getLong(1);
-              payload = rows.getString(2);
-            }
-          }
-          StepRecord step =
-              new StepRecord(
-                  lease.executionId(),
-                  sequence,
-                  stepName,
-                  StepKind.SIGNAL,
-                  StepStatus.DONE,
-                  payload,
-                  null,
-                  now);
-          if (!upsert(c, lease, step)) {
-            return Optional.<String>empty();
-          }
-          try (PreparedStatement consume =
-              c.prepareStatement(
-                  "UPDATE signals SET consumed_at = ?, consumed_by_seq = ? WHERE id = ?")) {
-            consume.setLong(1, now);
-            consume.setInt(2, sequence);
-            consume.setLong(3, signalId);
-            consume.executeUpdate();
-          }
-          return Optional.of(payload);
-        });
+        c ->
+            Signals.consume(
+                c,
+                "signals",
+                "",
+                lease,
+                name,
+                sequence,
+                stepName,
+                now,
+                SqliteExecutionStore::upsert));
   }
 
   @Override
