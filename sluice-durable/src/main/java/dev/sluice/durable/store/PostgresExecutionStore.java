@@ -833,31 +833,12 @@ public final class PostgresExecutionStore implements ExecutionStore {
 
   @Override
   public List<StepRecord> steps(ExecutionId executionId) {
-    return single(
-        "steps of " + executionId,
-        c -> {
-          try (PreparedStatement query =
-              c.prepareStatement(
-                  "SELECT seq, name, kind, status, outcome, deadline, recorded_at FROM"
-                      + " sluice_steps WHERE execution_id = ? ORDER BY seq")) {
-            query.setString(1, executionId.value());
-            try (ResultSet rows = query.executeQuery()) {
-              List<StepRecord> steps = new ArrayList<>();
-              while (rows.next()) {
-                steps.add(Rows.toStep(executionId, rows));
-              }
-              return steps;
-            }
-          }
-        });
+    return single("steps of " + executionId, c -> Reports.steps(c, "sluice_steps", executionId));
   }
 
   @Override
   public boolean recordStep(Lease lease, StepRecord step) {
-    if (!step.executionId().equals(lease.executionId())) {
-      throw new IllegalArgumentException(
-          "step of " + step.executionId() + " recorded under the lease of " + lease);
-    }
+    Reports.checkStepLease(lease, step);
     return single(
         "checkpoint of step " + step.sequence() + " of " + lease, c -> upsert(c, lease, step));
   }

@@ -13,11 +13,42 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The read-only reports both stores answer with the same SQL over their own table names: counts by
- * state, the dead-letter count and dead-letter pages.
+ * The reads both stores answer with the same SQL over their own table names: an execution's steps,
+ * counts by state, the dead-letter count and dead-letter pages.
  */
 final class Reports {
   private Reports() {}
+
+  /** The steps of one execution, in sequence order. */
+  static List<StepRecord> steps(Connection c, String steps, ExecutionId executionId)
+      throws SQLException {
+    try (PreparedStatement query =
+        c.prepareStatement(
+            "SELECT seq, name, kind, status, outcome, deadline, recorded_at FROM "
+                + steps
+                + " WHERE execution_id = ? ORDER BY seq")) {
+      query.setString(1, executionId.value());
+      try (ResultSet rows = query.executeQuery()) {
+        List<StepRecord> page = new ArrayList<>();
+        while (rows.next()) {
+          page.add(Rows.toStep(executionId, rows));
+        }
+        return page;
+      }
+    }
+  }
+
+  /**
+   * Checks that a step is recorded under its own execution's lease.
+   *
+   * @throws IllegalArgumentException if the step belongs to another execution
+   */
+  static void checkStepLease(Lease lease, StepRecord step) {
+    if (!step.executionId().equals(lease.executionId())) {
+      throw new IllegalArgumentException(
+          "step of " + step.executionId() + " recorded under the lease of " + lease);
+    }
+  }
 
   /** Every state with its count, zeros included. */
   static Map<ExecutionState, Long> countByState(Connection c, String executions)
