@@ -1,36 +1,21 @@
 package dev.sluice.redis;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import dev.sluice.ratelimit.Algorithm;
-import dev.sluice.ratelimit.Decision;
-import dev.sluice.ratelimit.Limit;
-import dev.sluice.ratelimit.RateLimiter;
+import dev.sluice.ratelimit.AlgorithmContract;
+import dev.sluice.ratelimit.store.LimitStore;
 import dev.sluice.testkit.RedisServer;
 import dev.sluice.time.ManualTimeSource;
-import java.math.BigInteger;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.LongRange;
+import net.jqwik.api.PropertyDefaults;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
- * The engine's algorithm properties ({@code AlgorithmProperties} of sluice-ratelimit), each
- * algorithm against its reference model, with the decisions made by the Lua script on Redis. The
- * script runs on the test's manual clock so that arrival times are exact.
+ * The engine's algorithm contract (sluice-ratelimit's {@code AlgorithmContract}, each algorithm
+ * against its reference model) on the Lua script in Redis. The script runs on the test's manual
+ * clock so that arrival times are exact.
  */
-class RedisAlgorithmPropertiesIT {
-  private static final AtomicLong RUN = new AtomicLong();
+@PropertyDefaults(tries = 100)
+class RedisAlgorithmPropertiesIT extends AlgorithmContract {
   private static RedisServer server;
   private static RedisStore store;
 
@@ -53,228 +38,8 @@ class RedisAlgorithmPropertiesIT {
     server.stop();
   }
 
-  /** One request in a generated arrival sequence: its gap after the previous one, its cost. */
-  record Arrival(long gapNanos, long cost) {}
-
-  @Provide
-  Arbitrary<List<Arrival>> arrivals() {
-    Arbitrary<Long> gaps =
-        Arbitraries.oneOf(
-            Arbitraries.just(0L),
-            Arbitraries.longs().between(0, 5_000_000L),
-            Arbitraries.longs().between(0, 2_000_000_000L));
-    Arbitrary<Long> costs =
-        Arbitraries.frequencyOf(
-            net.jqwik.api.Tuple.of(8, Arbitraries.just(1L)),
-            net.jqwik.api.Tuple.of(2, Arbitraries.longs().between(1, 12)));
-    return Combinators.combine(gaps, costs).as(Arrival::new).list().ofMinSize(1).ofMaxSize(150);
-  }
-
-  private static Limit limit(Algorithm algorithm, long quota, long windowMillis, Long burst) {
-    Limit.Builder builder =
-        Limit.builder("l")
-            .quota(quota)
-            .window(Duration.ofMillis(windowMillis))
-            .algorithm(algorithm);
-    if (burst != null) {
-      builder.burst(burst);
-    }
-    return builder.build();
-  }
-
-  /** Runs the sequence through a fresh limiter, returning the decision of every arrival. */
-  private static List<Decision> run(List<Limit> limits, List<Arrival> arrivals) {
-    ManualTimeSource time = new ManualTimeSource();
-    RateLimiter limiter = RateLimiter.builder().timeSource(time).store(store).build();
-    String key = "client-" + RUN.incrementAndGet();
-    List<Decision> decisions = new ArrayList<>();
-    for (Arrival arrival : arrivals) {
-      time.advanceNanos(arrival.gapNanos());
-      decisions.add(limiter.decide(key, limits, arrival.cost()));
-    }
-    return decisions;
-  }
-
-  @Property(tries = 100)
-  void tokenBucketNeverAdmitsMoreThanBurstPlusRateTimesElapsed(
-      @ForAll("arrivals") List<Arrival> arrivals,
-      @ForAll @LongRange(min = 1, max = 50) long quota,
-      @ForAll @LongRange(min = 1, max = 3_000) long windowMillis,
-      @ForAll @LongRange(min = 1, max = 60) long burst) {
-    Limit limit = limit(Algorithm.TOKEN_BUCKET, quota, windowMillis, burst);
-    List<Decision> decisions = run(List.of(limit), arrivals);
-    long[] times = times(arrivals);
-    long windowNanos = limit.windowNanos();
-    for (int i = 0; i < arrivals.size(); i++) {
-      long admitted = 0;
-      for (int j = i; j < arrivals.size(); j++) {
-        if (decisions.get(j).allowed()) {
-          admitted += arrivals.get(j).cost();
-        }
-        BigInteger elapsed = BigInteger.valueOf(times[j] - times[i]);
-        // admitted <= burst + quota * elapsed / window, compared without rounding
-        BigInteger lhs =
-            BigInteger.valueOf(admitted - burst).multiply(BigInteger.valueOf(windowNanos));
-        assertThat(lhs).isLessThanOrEqualTo(elapsed.multiply(BigInteger.valueOf(quota)));
-      }
-    }
-  }
-
-  @Property(tries = 100)
-  void tokenBucketMatchesTheReferenceBucketOfNanosecondCredit(
-      @ForAll("arrivals") List<Arrival> arrivals,
-      @ForAll @LongRange(min = 1, max = 50) long quota,
-      @ForAll @LongRange(min = 1, max = 3_000) long windowMillis,
-      @ForAll @LongRange(min = 1, max = 60) long burst) {
-    Limit limit = limit(Algorithm.TOKEN_BUCKET, quota, windowMillis, burst);
-    List<Decision> decisions = run(List.of(limit), arrivals);
-    // reference: credit in nanoseconds of refill, capped at burst intervals
-    long interval = limit.intervalNanos();
-    long credit = burst * interval;
-    for (int i = 0; i < arrivals.size(); i++) {
-      Arrival arrival = arrivals.get(i);
-      credit = Math.min(burst * interval, credit + arrival.gapNanos());
-      boolean admit = arrival.cost() * interval <= credit;
-      if (admit) {
-        credit -= arrival.cost() * interval;
-      }
-      assertThat(decisions.get(i).allowed()).as("arrival %d", i).isEqualTo(admit);
-      assertThat(decisions.get(i).remaining(0)).isEqualTo(credit / interval);
-    }
-  }
-
-  @Property(tries = 100)
-  void gcraAdmitsExactlyWhatTheEquivalentTokenBucketAdmits(
-      @ForAll("arrivals") List<Arrival> arrivals,
-      @ForAll @LongRange(min = 1, max = 50) long quota,
-      @ForAll @LongRange(min = 1, max = 3_000) long windowMillis,
-      @ForAll @LongRange(min = 1, max = 60) long burst) {
-    List<Decision> gcra = run(List.of(limit(Algorithm.GCRA, quota, windowMillis, burst)), arrivals);
-    List<Decision> bucket =
-        run(List.of(limit(Algorithm.TOKEN_BUCKET, quota, windowMillis, burst)), arrivals);
-    for (int i = 0; i < arrivals.size(); i++) {
-      assertThat(gcra.get(i).allowed()).as("arrival %d", i).isEqualTo(bucket.get(i).allowed());
-      assertThat(gcra.get(i).remaining(0)).isEqualTo(bucket.get(i).remaining(0));
-      assertThat(gcra.get(i).retryAfterNanos()).isEqualTo(bucket.get(i).retryAfterNanos());
-      assertThat(gcra.get(i).resetAfterNanos(0)).isEqualTo(bucket.get(i).resetAfterNanos(0));
-    }
-  }
-
-  @Property(tries = 100)
-  void slidingLogIsExact(
-      @ForAll("arrivals") List<Arrival> arrivals,
-      @ForAll @LongRange(min = 1, max = 40) long quota,
-      @ForAll @LongRange(min = 1, max = 3_000) long windowMillis) {
-    Limit limit = limit(Algorithm.SLIDING_LOG, quota, windowMillis, null);
-    List<Decision> decisions = run(List.of(limit), arrivals);
-    long[] times = times(arrivals);
-    long window = limit.windowNanos();
-    List<long[]> admitted = new ArrayList<>(); // {time, cost}
-    for (int i = 0; i < arrivals.size(); i++) {
-      long now = times[i];
-      long inWindow = 0;
-      for (long[] a : admitted) {
-        if (now - a[0] < window) {
-          inWindow += a[1];
-        }
-      }
-      boolean admit = inWindow + arrivals.get(i).cost() <= quota;
-      if (admit) {
-        admitted.add(new long[] {now, arrivals.get(i).cost()});
-        inWindow += arrivals.get(i).cost();
-      }
-      assertThat(decisions.get(i).allowed()).as("arrival %d", i).isEqualTo(admit);
-      assertThat(decisions.get(i).remaining(0)).isEqualTo(quota - inWindow);
-    }
-  }
-
-  @Property(tries = 100)
-  void fixedWindowAdmitsAtMostTwiceTheQuotaInAnyWindowLengthAndTheQuotaPerWindow(
-      @ForAll("arrivals") List<Arrival> arrivals,
-      @ForAll @LongRange(min = 1, max = 40) long quota,
-      @ForAll @LongRange(min = 1, max = 3_000) long windowMillis) {
-    Limit limit = limit(Algorithm.FIXED_WINDOW, quota, windowMillis, null);
-    assertWindowBounds(limit, arrivals, 2);
-  }
-
-  @Property(tries = 100)
-  void slidingWindowAdmitsAtMostTheQuotaPerFixedWindow(
-      @ForAll("arrivals") List<Arrival> arrivals,
-      @ForAll @LongRange(min = 1, max = 40) long quota,
-      @ForAll @LongRange(min = 1, max = 3_000) long windowMillis) {
-    Limit limit = limit(Algorithm.SLIDING_WINDOW, quota, windowMillis, null);
-    assertWindowBounds(limit, arrivals, 2);
-  }
-
-  /** Per aligned window at most the quota; in any window-long interval at most factor x quota. */
-  private static void assertWindowBounds(Limit limit, List<Arrival> arrivals, long factor) {
-    List<Decision> decisions = run(List.of(limit), arrivals);
-    long[] times = times(arrivals);
-    long window = limit.windowNanos();
-    // windows are aligned to the clock
-    java.util.Map<Long, Long> perWindow = new java.util.HashMap<>();
-    for (int i = 0; i < arrivals.size(); i++) {
-      if (decisions.get(i).allowed()) {
-        perWindow.merge(Math.floorDiv(times[i], window), arrivals.get(i).cost(), Long::sum);
-      }
-      long inInterval = 0;
-      for (int j = i; j < arrivals.size() && times[j] - times[i] < window; j++) {
-        if (decisions.get(j).allowed()) {
-          inInterval += arrivals.get(j).cost();
-        }
-      }
-      assertThat(inInterval).isLessThanOrEqualTo(factor * limit.quota());
-    }
-    assertThat(perWindow.values()).allMatch(count -> count <= limit.quota());
-  }
-
-  @Property(tries = 100)
-  void retryAfterIsExactForEveryAlgorithm(
-      @ForAll("arrivals") List<Arrival> arrivals,
-      @ForAll Algorithm algorithm,
-      @ForAll @LongRange(min = 1, max = 30) long quota,
-      @ForAll @LongRange(min = 1, max = 3_000) long windowMillis) {
-    Limit limit = limit(algorithm, quota, windowMillis, null);
-    List<Decision> decisions = run(List.of(limit), arrivals);
-    for (int i = 0; i < arrivals.size(); i++) {
-      Decision decision = decisions.get(i);
-      if (decision.allowed() || decision.retryAfterNanos() == Decision.NEVER) {
-        continue;
-      }
-      List<Arrival> prefix = arrivals.subList(0, i);
-      long cost = arrivals.get(i).cost();
-      long wait = decision.retryAfterNanos();
-      List<Arrival> early = new ArrayList<>(prefix);
-      early.add(new Arrival(arrivals.get(i).gapNanos() + wait - 1, cost));
-      List<Arrival> onTime = new ArrayList<>(prefix);
-      onTime.add(new Arrival(arrivals.get(i).gapNanos() + wait, cost));
-      assertThat(last(run(List.of(limit), early)).allowed()).as("one ns early").isFalse();
-      assertThat(last(run(List.of(limit), onTime)).allowed()).as("on time").isTrue();
-      return; // one denial per sequence keeps the property fast
-    }
-  }
-
-  @Property(tries = 100)
-  void aCostAboveTheBurstIsNeverAdmitted(
-      @ForAll Algorithm algorithm, @ForAll @IntRange(min = 1, max = 20) int quota) {
-    Limit limit = limit(algorithm, quota, 1_000, null);
-    Decision decision = run(List.of(limit), List.of(new Arrival(0, quota + 1))).get(0);
-    assertThat(decision.allowed()).isFalse();
-    assertThat(decision.retryAfterNanos()).isEqualTo(Decision.NEVER);
-    assertThat(decision.remaining(0)).isEqualTo(quota);
-  }
-
-  private static Decision last(List<Decision> decisions) {
-    return decisions.get(decisions.size() - 1);
-  }
-
-  private static long[] times(List<Arrival> arrivals) {
-    long[] times = new long[arrivals.size()];
-    long t = new ManualTimeSource().nanoTime();
-    for (int i = 0; i < arrivals.size(); i++) {
-      t += arrivals.get(i).gapNanos();
-      times[i] = t;
-    }
-    return times;
+  @Override
+  protected LimitStore store() {
+    return store;
   }
 }
