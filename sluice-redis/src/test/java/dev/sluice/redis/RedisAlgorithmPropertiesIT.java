@@ -3,8 +3,6 @@ package dev.sluice.redis;
 import dev.sluice.ratelimit.AlgorithmContract;
 import dev.sluice.ratelimit.store.LimitStore;
 import dev.sluice.testkit.RedisServer;
-import dev.sluice.time.ManualTimeSource;
-import java.time.Duration;
 import net.jqwik.api.PropertyDefaults;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
@@ -22,14 +20,7 @@ class RedisAlgorithmPropertiesIT extends AlgorithmContract {
   @BeforeContainer
   static void start() {
     server = RedisServer.start();
-    store =
-        RedisStore.withCallerClock(
-            RedisStoreConfig.builder()
-                .standalone(server.host() + ":" + server.port())
-                .commandTimeout(Duration.ofSeconds(5))
-                .onFailure(FailureMode.FAIL_CLOSED)
-                .build(),
-            new ManualTimeSource());
+    store = CallerClockStores.on(server);
   }
 
   @AfterContainer

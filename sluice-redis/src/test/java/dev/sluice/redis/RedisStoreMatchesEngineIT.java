@@ -39,14 +39,7 @@ class RedisStoreMatchesEngineIT {
   @BeforeContainer
   static void start() {
     server = RedisServer.start();
-    store =
-        RedisStore.withCallerClock(
-            RedisStoreConfig.builder()
-                .standalone(server.host() + ":" + server.port())
-                .commandTimeout(Duration.ofSeconds(5))
-                .onFailure(FailureMode.FAIL_CLOSED)
-                .build(),
-            new ManualTimeSource());
+    store = CallerClockStores.on(server);
   }
 
   @AfterContainer
