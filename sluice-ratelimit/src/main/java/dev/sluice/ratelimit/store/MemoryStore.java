@@ -20,12 +20,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * A bounded, lock-free, in-process {@link LimitStore} for a single node.
  *
  * <p>Each key's state is an immutable snapshot replaced by compare-and-set, so threads deciding on
- * different keys never wait for each other and threads racing on one key retry instead of blocking;
- * a denial writes nothing. A key is forgotten once it is whole again (every limit back to full),
- * which loses nothing. When more than {@code maxKeys} keys are tracked, one thread sweeps: it drops
- * every whole key and, if that is not enough, the keys closest to being whole, until an eighth of
- * the room is free. The number of keys is therefore at most {@code maxKeys}, plus one for each
- * thread inserting while a sweep runs.
+ * different keys never wait for each other and a thread that loses a race on one key yields and
+ * retries instead of blocking; a denial writes nothing. A key whose only limit is GCRA keeps its
+ * state inline (one long), so its decision is a few arithmetic operations and one object. A key is
+ * forgotten once it is whole again (every limit back to full), which loses nothing. When more than
+ * {@code maxKeys} keys are tracked, one thread sweeps: it drops every whole key and, if that is not
+ * enough, the keys closest to being whole, until an eighth of the room is free. The number of keys
+ * is therefore at most {@code maxKeys}, plus one for each thread inserting while a sweep runs.
  *
  * <pre>{@code
  * LimitStore store = MemoryStore.withMaxKeys(1_000_000);
@@ -108,8 +109,11 @@ public final class MemoryStore implements LimitStore {
       if (decision != null) {
         return decision;
       }
-      // lost a race on a hot key: retry at once on the winner's state (a spin-wait pause here
-      // measured 3x slower with two threads on one key)
+      // Lost a race on a hot key. Step aside before retrying on the winner's state: the winner
+      // keeps the key's cache line and decides again without a fight, where retrying at once
+      // makes both threads bounce the line and fail in turn (two threads on one key: about 2x
+      // the throughput; a spin-wait pause instead measured 3x slower).
+      Thread.yield();
     }
   }
 
