@@ -24,15 +24,20 @@ class RateLimiterConcurrencyTest {
     return hammerRotating(limiter, List.of(limits));
   }
 
-  /** Each thread walks the lists of limits from its own offset, one list per call. */
   private static long hammerRotating(RateLimiter limiter, List<List<Limit>> rotation)
+      throws Exception {
+    return hammer(limiter, rotation, Executors.newFixedThreadPool(THREADS), THREADS);
+  }
+
+  /** Each thread walks the lists of limits from its own offset, one list per call. */
+  private static long hammer(
+      RateLimiter limiter, List<List<Limit>> rotation, ExecutorService pool, int threads)
       throws Exception {
     AtomicLong admitted = new AtomicLong();
     CountDownLatch start = new CountDownLatch(1);
-    ExecutorService pool = Executors.newFixedThreadPool(THREADS);
     try {
       List<Future<?>> futures = new ArrayList<>();
-      for (int t = 0; t < THREADS; t++) {
+      for (int t = 0; t < threads; t++) {
         int thread = t;
         futures.add(
             pool.submit(
@@ -104,6 +109,18 @@ class RateLimiterConcurrencyTest {
     List<List<Limit>> rotation = List.of(List.of(gcra), List.of(gcra, roomy));
 
     assertThat(hammerRotating(limiter, rotation)).isEqualTo(5_000);
+  }
+
+  @Test
+  void sixtyFourVirtualThreadsHammeringOneKeyAdmitExactlyTheQuota() throws Exception {
+    ManualTimeSource time = new ManualTimeSource();
+    RateLimiter limiter = RateLimiter.builder().timeSource(time).build();
+    Limit limit = Limit.of("per-minute", 5_000, Duration.ofMinutes(1));
+
+    long admitted =
+        hammer(limiter, List.of(List.of(limit)), Executors.newVirtualThreadPerTaskExecutor(), 64);
+
+    assertThat(admitted).isEqualTo(5_000);
   }
 
   @Test
