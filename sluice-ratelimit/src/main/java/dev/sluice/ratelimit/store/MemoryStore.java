@@ -116,8 +116,9 @@ public final class MemoryStore implements LimitStore {
       // keeps the key's cache line and decides again without a fight, where retrying at once
       // makes both threads bounce the line and fail in turn. First a yield; a thread that loses
       // again parks for the shortest timed wait the platform offers (tens of microseconds on
-      // Linux). Two threads on one key: retrying at once ~4-12 ops/us, yield only ~13-23, yield
-      // then park ~22-25; a spin-wait pause measured 3x slower than retrying at once.
+      // Linux). Two threads on one key (ops/us over several runs, see docs/benchmarks.md):
+      // retrying at once 3.7-25 (mostly 12 or below), a yield only 11-24, a yield then parks
+      // 22-27; a spin-wait pause measured 3x slower than retrying at once.
       if (++losses == 1) {
         Thread.yield();
       } else {
