@@ -21,17 +21,30 @@ class RateLimiterConcurrencyTest {
   private static final int CALLS_PER_THREAD = 20_000;
 
   private static long hammer(RateLimiter limiter, List<Limit> limits) throws Exception {
+    return hammerRotating(limiter, List.of(limits));
+  }
+
+  private static long hammerRotating(RateLimiter limiter, List<List<Limit>> rotation)
+      throws Exception {
+    return hammer(limiter, rotation, Executors.newFixedThreadPool(THREADS), THREADS);
+  }
+
+  /** Each thread walks the lists of limits from its own offset, one list per call. */
+  private static long hammer(
+      RateLimiter limiter, List<List<Limit>> rotation, ExecutorService pool, int threads)
+      throws Exception {
     AtomicLong admitted = new AtomicLong();
     CountDownLatch start = new CountDownLatch(1);
-    ExecutorService pool = Executors.newFixedThreadPool(THREADS);
     try {
       List<Future<?>> futures = new ArrayList<>();
-      for (int t = 0; t < THREADS; t++) {
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
         futures.add(
             pool.submit(
                 () -> {
                   start.await();
                   for (int i = 0; i < CALLS_PER_THREAD; i++) {
+                    List<Limit> limits = rotation.get((thread + i) % rotation.size());
                     if (limiter.decide("hot", limits).allowed()) {
                       admitted.incrementAndGet();
                     }
@@ -83,6 +96,46 @@ class RateLimiterConcurrencyTest {
                 .build());
 
     assertThat(hammer(limiter, limits)).isEqualTo(2_500);
+  }
+
+  @Test
+  void eightThreadsSwitchingOneKeyBetweenItsInlineAndArrayStateAdmitExactlyTheBurst()
+      throws Exception {
+    ManualTimeSource time = new ManualTimeSource();
+    RateLimiter limiter = RateLimiter.builder().timeSource(time).build();
+    Limit gcra = Limit.of("per-minute", 5_000, Duration.ofMinutes(1));
+    Limit roomy = Limit.of("per-hour", 1_000_000, Duration.ofHours(1));
+    // one GCRA limit alone is kept inline; with a second limit the key's state is an array
+    List<List<Limit>> rotation = List.of(List.of(gcra), List.of(gcra, roomy));
+
+    assertThat(hammerRotating(limiter, rotation)).isEqualTo(5_000);
+  }
+
+  @Test
+  void sixtyFourVirtualThreadsHammeringOneKeyAdmitExactlyTheQuota() throws Exception {
+    ManualTimeSource time = new ManualTimeSource();
+    RateLimiter limiter = RateLimiter.builder().timeSource(time).build();
+    Limit limit = Limit.of("per-minute", 5_000, Duration.ofMinutes(1));
+
+    long admitted =
+        hammer(limiter, List.of(List.of(limit)), Executors.newVirtualThreadPerTaskExecutor(), 64);
+
+    assertThat(admitted).isEqualTo(5_000);
+  }
+
+  @Test
+  void eightThreadsOnOneKeyNeverAdmitMoreThanBurstPlusRateTimesElapsedWhileTheClockRuns()
+      throws Exception {
+    RateLimiter limiter = RateLimiter.builder().build(); // the system clock
+    Limit limit =
+        Limit.builder("per-second").quota(1_000).window(Duration.ofSeconds(1)).burst(500).build();
+    long start = System.nanoTime();
+
+    long admitted = hammer(limiter, List.of(limit));
+
+    long elapsed = System.nanoTime() - start;
+    assertThat(admitted).isLessThanOrEqualTo(500 + 1_000 * elapsed / 1_000_000_000L + 1);
+    assertThat(admitted).isGreaterThanOrEqualTo(500);
   }
 
   @Test
