@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -112,18 +113,19 @@ class TokenWindowTest {
     TokenWindow window = window(100);
     window.reserve(100, Long.MAX_VALUE);
     List<Long> served = new CopyOnWriteArrayList<>();
-    CompletableFuture<TokenWindow.Spend> large = reserveInBackground(window, 100, Long.MAX_VALUE);
-    large.thenRun(() -> served.add(100L));
+    // wait on the recording itself: get() on the reservation can return before its callback ran
+    CompletableFuture<Void> large =
+        reserveInBackground(window, 100, Long.MAX_VALUE).thenRun(() -> served.add(100L));
     await().until(() -> window.waiting() == 1);
-    CompletableFuture<TokenWindow.Spend> small = reserveInBackground(window, 1, Long.MAX_VALUE);
-    small.thenRun(() -> served.add(1L));
+    CompletableFuture<Void> small =
+        reserveInBackground(window, 1, Long.MAX_VALUE).thenRun(() -> served.add(1L));
     await().until(() -> window.waiting() == 2);
 
     time.advance(Duration.ofSeconds(60));
-    large.get();
+    large.get(10, TimeUnit.SECONDS);
     await().until(() -> time.waiterCount() >= 1);
     time.advance(Duration.ofSeconds(60));
-    small.get();
+    small.get(10, TimeUnit.SECONDS);
 
     assertThat(served).containsExactly(100L, 1L);
   }
