@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.sluice.durable.store.ExecutionFilter;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -104,6 +106,8 @@ class StepsAndSignalsTest extends FixtureTest {
   @Test
   void childCallHasADeterministicIdSoAReRunFindsTheSameChildInsteadOfStartingAnother() {
     AtomicInteger childRuns = new AtomicInteger();
+    // the children finish only once the parent has suspended, so the parent is surely run again
+    CountDownLatch parentSuspended = new CountDownLatch(1);
     Task<Integer, Integer> square =
         f.durable.register(
             Task.of(
@@ -112,6 +116,7 @@ class StepsAndSignalsTest extends FixtureTest {
                 Integer.class,
                 (ctx, n) -> {
                   childRuns.incrementAndGet();
+                  assertThat(parentSuspended.await(10, TimeUnit.SECONDS)).isTrue();
                   return n * n;
                 }));
     Task<Integer, Integer> parent =
@@ -126,6 +131,8 @@ class StepsAndSignalsTest extends FixtureTest {
                 }));
     f.worker();
     ExecutionId id = f.durable.dispatch(parent, 3);
+    await().until(() -> runs.get() == 1 && f.durable.stateOf(id) == ExecutionState.PENDING);
+    parentSuspended.countDown();
 
     assertThat(f.durable.waitFor(id, Integer.class, Duration.ofSeconds(5))).isEqualTo(9 + 16);
     assertThat(childRuns).hasValue(2);
