@@ -937,31 +937,17 @@ public final class PostgresExecutionStore implements ExecutionStore {
     return tx(
         "cancel of " + executionId,
         c -> {
+          // the execution, if it is live, and every live execution below it, however deep
+          boolean cancelled = false;
           try (PreparedStatement update =
-              c.prepareStatement(
-                  "WITH "
-                      + CLOCK
-                      + " UPDATE "
-                      + TABLE
-                      + " SET state = 'cancelled', finished_at = clock.now,"
-                      + " updated_at = clock.now, "
-                      + CLEAR_LEASE
-                      + " FROM clock WHERE id = ? AND state IN "
-                      + LIVE)) {
-            bindNow(update, 1, now);
-            update.setString(2, executionId.value());
-            if (update.executeUpdate() != 1) {
-              return false;
-            }
-          }
-          // every live execution below it goes too, however deep
-          try (PreparedStatement below =
               c.prepareStatement(
                   "WITH RECURSIVE "
                       + CLOCK
                       + ", tree AS (SELECT id FROM "
                       + TABLE
-                      + " WHERE parent_id = ? UNION ALL SELECT e.id FROM "
+                      + " WHERE id = ? AND state IN "
+                      + LIVE
+                      + " UNION ALL SELECT e.id FROM "
                       + TABLE
                       + " e JOIN tree ON e.parent_id = tree.id) UPDATE "
                       + TABLE
@@ -971,16 +957,23 @@ public final class PostgresExecutionStore implements ExecutionStore {
                       + " FROM clock WHERE id IN (SELECT id FROM tree) AND state IN "
                       + LIVE
                       + " RETURNING id")) {
-            bindNow(below, 1, now);
-            below.setString(2, executionId.value());
-            try (ResultSet rows = below.executeQuery()) {
+            bindNow(update, 1, now);
+            update.setString(2, executionId.value());
+            try (ResultSet rows = update.executeQuery()) {
               while (rows.next()) {
-                announceEnd(ExecutionId.of(rows.getString(1)));
+                ExecutionId id = ExecutionId.of(rows.getString(1));
+                if (id.equals(executionId)) {
+                  cancelled = true;
+                } else {
+                  announceEnd(id);
+                }
               }
             }
           }
-          ended(c, executionId, now);
-          return true;
+          if (cancelled) {
+            ended(c, executionId, now); // announces it and wakes a parent waiting for it
+          }
+          return cancelled;
         });
   }
 

@@ -662,33 +662,23 @@ public final class SqliteExecutionStore implements ExecutionStore {
     return write(
         "cancel of " + executionId,
         c -> {
+          // the execution, if it is live, and every live execution below it, however deep
           try (PreparedStatement update =
               c.prepareStatement(
-                  "UPDATE executions SET state = 'cancelled', finished_at = ?, updated_at = ?, "
-                      + CLEAR_LEASE
-                      + " WHERE id = ? AND state IN "
-                      + LIVE)) {
-            update.setLong(1, now);
-            update.setLong(2, now);
-            update.setString(3, executionId.value());
-            if (update.executeUpdate() != 1) {
-              return false;
-            }
-          }
-          // every live execution below it goes too, however deep
-          try (PreparedStatement below =
-              c.prepareStatement(
-                  "WITH RECURSIVE tree(id) AS (SELECT id FROM executions WHERE parent_id = ?"
+                  "WITH RECURSIVE tree(id) AS (SELECT id FROM executions WHERE id = ? AND state IN "
+                      + LIVE
                       + " UNION ALL SELECT e.id FROM executions e JOIN tree ON e.parent_id ="
                       + " tree.id) UPDATE executions SET state = 'cancelled', finished_at = ?,"
                       + " updated_at = ?, "
                       + CLEAR_LEASE
                       + " WHERE id IN (SELECT id FROM tree) AND state IN "
                       + LIVE)) {
-            below.setString(1, executionId.value());
-            below.setLong(2, now);
-            below.setLong(3, now);
-            below.executeUpdate();
+            update.setString(1, executionId.value());
+            update.setLong(2, now);
+            update.setLong(3, now);
+            if (update.executeUpdate() == 0) {
+              return false; // not live: it and its children are left alone
+            }
           }
           wakeParent(c, executionId, now);
           return true;
