@@ -1,6 +1,5 @@
 package dev.sluice.app;
 
-import dev.sluice.durable.ExecutionId;
 import dev.sluice.durable.store.ExecutionRecord;
 import dev.sluice.durable.store.ExecutionStore;
 import dev.sluice.durable.store.StepRecord;
@@ -30,7 +29,7 @@ final class ShowCommand implements Callable<Integer> {
     Output output = new Output(spec.commandLine().getOut(), store.json);
     try (ExecutionStore opened = store.open()) {
       ExecutionRecord execution = Ids.find(opened, id);
-      List<StepRecord> steps = opened.steps(ExecutionId.of(id));
+      List<StepRecord> steps = opened.steps(execution.id());
       Map<String, Object> json = Output.execution(execution);
       if (output.isJson()) {
         json.put("steps", steps.stream().map(Output::step).toList());
