@@ -72,7 +72,17 @@ class RedisStoreIT {
     Decision refused = store.decide(key, limits, 1, 0);
     assertThat(refused.allowed()).isFalse();
     assertThat(refused.violatedLimitIds()).containsExactly("per-day");
-    assertThat(refused.retryAfter()).isPositive().isLessThanOrEqualTo(Duration.ofDays(1));
+    assertThat(refused.retryAfter()).isPositive().isLessThanOrEqualTo(longestWait(algorithm, 5));
+  }
+
+  /**
+   * The longest a refused caller can be told to wait, at any moment of the day: one window for
+   * every algorithm but the weighted sliding window, whose full current window still weighs {@code
+   * 1 - elapsed/W} of the next one, so the wait reaches into it by up to {@code W/quota}.
+   */
+  private static Duration longestWait(Algorithm algorithm, long quota) {
+    Duration window = Duration.ofDays(1);
+    return algorithm == Algorithm.SLIDING_WINDOW ? window.plus(window.dividedBy(quota)) : window;
   }
 
   @Test
