@@ -86,6 +86,18 @@ public final class AddressRange {
         && Arrays.equals(masked(bytes, prefix), network);
   }
 
+  /**
+   * Whether an already parsed address lies in this range.
+   *
+   * @param bytes 4 or 16 bytes as {@link IpLiteral#parse} returns them
+   * @return true if the address is in the range
+   */
+  public boolean contains(byte[] bytes) {
+    return bytes != null
+        && bytes.length == network.length
+        && Arrays.equals(masked(bytes, prefix), network);
+  }
+
   @Override
   public boolean equals(Object other) {
     return other instanceof AddressRange that

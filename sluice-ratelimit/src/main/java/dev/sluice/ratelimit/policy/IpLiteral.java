@@ -5,7 +5,7 @@ package dev.sluice.ratelimit.policy;
  * compression and an optional embedded IPv4 tail. IPv4-mapped IPv6 addresses ({@code
  * ::ffff:a.b.c.d}) are returned as their IPv4 form, so one client has one identity.
  */
-final class IpLiteral {
+public final class IpLiteral {
   private IpLiteral() {}
 
   /**
@@ -14,7 +14,7 @@ final class IpLiteral {
    * @param text such as {@code 192.0.2.1} or {@code 2001:db8::1}
    * @return 4 bytes for IPv4, 16 for IPv6, or null when the text is not a literal
    */
-  static byte[] parse(String text) {
+  public static byte[] parse(String text) {
     if (text == null || text.isEmpty()) {
       return null;
     }
@@ -25,6 +25,55 @@ final class IpLiteral {
       return v4;
     }
     return bytes;
+  }
+
+  /**
+   * Writes an address in canonical text: dotted quad for IPv4, RFC 5952 for IPv6 (lower case, no
+   * leading zeros, the longest run of two or more zero groups as {@code ::}).
+   *
+   * @param bytes 4 or 16 bytes
+   * @return the text
+   * @throws IllegalArgumentException if the array is not 4 or 16 bytes long
+   */
+  public static String format(byte[] bytes) {
+    if (bytes.length == 4) {
+      return (bytes[0] & 0xff)
+          + "."
+          + (bytes[1] & 0xff)
+          + "."
+          + (bytes[2] & 0xff)
+          + "."
+          + (bytes[3] & 0xff);
+    }
+    if (bytes.length != 16) {
+      throw new IllegalArgumentException("address must be 4 or 16 bytes, was " + bytes.length);
+    }
+    int bestStart = -1;
+    int bestLength = 1;
+    for (int i = 0; i < 8; ) {
+      int j = i;
+      while (j < 8 && bytes[2 * j] == 0 && bytes[2 * j + 1] == 0) {
+        j++;
+      }
+      if (j - i > bestLength) {
+        bestStart = i;
+        bestLength = j - i;
+      }
+      i = j == i ? i + 1 : j;
+    }
+    StringBuilder out = new StringBuilder(39);
+    for (int i = 0; i < 8; i++) {
+      if (i == bestStart) {
+        out.append("::");
+        i += bestLength - 1;
+        continue;
+      }
+      if (out.length() > 0 && out.charAt(out.length() - 1) != ':') {
+        out.append(':');
+      }
+      out.append(Integer.toHexString(((bytes[2 * i] & 0xff) << 8) | (bytes[2 * i + 1] & 0xff)));
+    }
+    return out.toString();
   }
 
   private static boolean isV4Mapped(byte[] b) {

@@ -1,0 +1,300 @@
+package dev.sluice.http;
+
+import dev.sluice.ratelimit.Decision;
+import dev.sluice.ratelimit.RateLimiter;
+import dev.sluice.ratelimit.config.RateLimitConfig;
+import dev.sluice.ratelimit.policy.Policy;
+import dev.sluice.ratelimit.policy.PolicyEnforcer;
+import dev.sluice.ratelimit.policy.Request;
+import dev.sluice.ratelimit.policy.Verdict;
+import dev.sluice.ratelimit.store.MemoryStore;
+import dev.sluice.time.TimeSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one decision path of the HTTP layer: a request view in, an {@link HttpOutcome} out (pass with
+ * rate-limit headers, or a complete 429). The servlet filter and the Jetty handler only translate
+ * to and from it; anything else can call {@link #decide} directly. Safe for concurrent use.
+ *
+ * <pre>{@code
+ * HttpRateLimiter limiter = HttpRateLimiter.builder(policy)
+ *     .identity(ClientIdentity.builder().trustedProxies(List.of("10.0.0.0/8")).build())
+ *     .documentationUrl("https://api.example.com/docs/limits")
+ *     .build();
+ * HttpOutcome outcome = limiter.decide(view);
+ * }</pre>
+ *
+ * <p><b>Bad input, decided once.</b> A path longer than {@link #MAX_PATH_LENGTH} characters is
+ * refused with 414 before anything is counted. Forwarding-header garbage makes the client count as
+ * the socket peer (see {@link ClientIdentity}). A duplicated or oversized {@code Authorization}
+ * header is a failed token. Paths are matched as the container decoded them; non-ASCII characters
+ * are compared as they are.
+ */
+public final class HttpRateLimiter {
+  /** The longest path decided on; longer ones are answered 414. */
+  public static final int MAX_PATH_LENGTH = 8192;
+
+  private static final Logger LOG = LoggerFactory.getLogger(HttpRateLimiter.class);
+
+  private final PolicyEnforcer enforcer;
+  private final TimeSource time;
+  private final ClientIdentity identity;
+  private final TokenVerifier tokens;
+  private final InvalidTokenAction onInvalidToken;
+  private final HeaderDialect dialect;
+  private final String documentationUrl;
+  private final DecisionListener listener;
+  private final AtomicBoolean listenerFailureLogged = new AtomicBoolean();
+
+  private HttpRateLimiter(Builder b) {
+    this.enforcer = b.enforcer != null ? b.enforcer : PolicyEnforcer.create(b.policy, b.limiter);
+    this.time = b.limiter.timeSource();
+    this.identity = b.identity;
+    this.tokens = b.tokens;
+    this.onInvalidToken = b.onInvalidToken;
+    this.dialect = b.dialect;
+    this.documentationUrl = b.documentationUrl;
+    this.listener = b.listener;
+  }
+
+  /**
+   * Starts a limiter for a policy, on an in-memory store and the system time by default.
+   *
+   * @param policy the policy
+   * @return a builder
+   */
+  public static Builder builder(Policy policy) {
+    return new Builder(Objects.requireNonNull(policy, "policy"));
+  }
+
+  /**
+   * Starts a limiter from a loaded configuration (its policy and in-memory bounds).
+   *
+   * @param config the configuration, such as {@code TomlConfigLoader.load(...)} returns
+   * @return a builder
+   */
+  public static Builder builder(RateLimitConfig config) {
+    Builder b = new Builder(config.policy());
+    b.limiter = RateLimiter.builder().store(MemoryStore.withMaxKeys(config.maxKeys())).build();
+    b.maxPenalized = config.maxPenalizedClients();
+    return b;
+  }
+
+  /**
+   * The enforcer, to reload the policy at run time.
+   *
+   * @return the enforcer
+   */
+  public PolicyEnforcer enforcer() {
+    return enforcer;
+  }
+
+  /**
+   * Decides on one request and charges it unless it is refused, exempt or unlimited.
+   *
+   * @param request the request
+   * @return the outcome
+   */
+  public HttpOutcome decide(HttpRequestView request) {
+    long started = time.nanoTime();
+    String path = request.path();
+    if (path.length() > MAX_PATH_LENGTH) {
+      return refusal(
+          414,
+          "URI Too Long",
+          "The path is longer than " + MAX_PATH_LENGTH + " characters.",
+          request);
+    }
+    String address = identity.clientAddress(request);
+    TokenResult token = TokenResult.ABSENT;
+    if (tokens != null) {
+      token = tokens.verify(request.headers("Authorization"));
+      if (token.failure() != null && onInvalidToken == InvalidTokenAction.REJECT) {
+        return refusal(401, "Unauthorized", "The bearer token was not accepted.", request);
+      }
+    }
+    Request policyRequest =
+        token.verified()
+            ? Request.authenticated(request.method(), path, address, token.userId(), token.tier())
+            : Request.anonymous(request.method(), path, address);
+    Verdict verdict = enforcer.evaluate(policyRequest);
+    List<String> headers = new ArrayList<>(12);
+    Decision decision = verdict.decision();
+    if (decision != null && dialect != HeaderDialect.NONE) {
+      RateLimitFields.append(decision, dialect, headers);
+    }
+    String key = policyRequest.identity();
+    HttpOutcome outcome;
+    if (verdict.blocked()) {
+      long seconds = RateLimitFields.retryAfterSeconds(verdict.retryAfterNanos());
+      headers.add("Retry-After");
+      headers.add(Long.toString(seconds));
+      String body = ProblemBody.quotaExceeded(verdict, seconds, documentationUrl);
+      outcome = new HttpOutcome(429, headers, mediaType(request), body, verdict, key);
+    } else {
+      outcome = new HttpOutcome(0, headers, null, null, verdict, key);
+    }
+    if (listener != null) {
+      notify(verdict, key, token.failure(), time.nanoTime() - started);
+    }
+    return outcome;
+  }
+
+  private HttpOutcome refusal(int status, String title, String detail, HttpRequestView request) {
+    return new HttpOutcome(
+        status,
+        List.of(),
+        mediaType(request),
+        ProblemBody.simple(status, title, detail),
+        null,
+        null);
+  }
+
+  /** problem+json, unless the client asks for plain JSON and not for problem+json. */
+  private static String mediaType(HttpRequestView request) {
+    for (String accept : request.headers("Accept")) {
+      if (accept.contains("application/problem+json")) {
+        return "application/problem+json";
+      }
+      if (accept.contains("application/json")) {
+        return "application/json";
+      }
+    }
+    return "application/problem+json";
+  }
+
+  private void notify(Verdict verdict, String key, TokenFailure failure, long nanos) {
+    Decision d = verdict.decision();
+    int tightest = d == null ? -1 : d.tightest();
+    DecisionEvent event =
+        new DecisionEvent(
+            verdict.outcome(),
+            verdict.ruleId(),
+            verdict.tier(),
+            key,
+            tightest < 0 ? null : d.limits().get(tightest).id(),
+            tightest < 0 ? -1 : d.remaining(tightest),
+            verdict.retryAfterNanos(),
+            nanos,
+            failure);
+    try {
+      listener.onDecision(event);
+    } catch (RuntimeException e) {
+      if (listenerFailureLogged.compareAndSet(false, true)) {
+        LOG.warn("decision listener failed; further failures are not logged", e);
+      }
+    }
+  }
+
+  /** Collects the parts of an {@link HttpRateLimiter}. */
+  public static final class Builder {
+    private final Policy policy;
+    private RateLimiter limiter = RateLimiter.builder().build();
+    private PolicyEnforcer enforcer;
+    private long maxPenalized = PolicyEnforcer.DEFAULT_MAX_PENALIZED_CLIENTS;
+    private ClientIdentity identity = ClientIdentity.socketPeer();
+    private TokenVerifier tokens;
+    private InvalidTokenAction onInvalidToken = InvalidTokenAction.ANONYMOUS;
+    private HeaderDialect dialect = HeaderDialect.BOTH;
+    private String documentationUrl;
+    private DecisionListener listener;
+
+    private Builder(Policy policy) {
+      this.policy = policy;
+    }
+
+    /**
+     * Sets the limiter (its store and time source); in-memory and system time by default.
+     *
+     * @param limiter the limiter
+     * @return this builder
+     */
+    public Builder limiter(RateLimiter limiter) {
+      this.limiter = Objects.requireNonNull(limiter, "limiter");
+      return this;
+    }
+
+    /**
+     * Sets how the client's address is found; the socket peer by default.
+     *
+     * @param identity the identity settings
+     * @return this builder
+     */
+    public Builder identity(ClientIdentity identity) {
+      this.identity = Objects.requireNonNull(identity, "identity");
+      return this;
+    }
+
+    /**
+     * Verifies bearer tokens so verified users are counted by user and tier; off by default.
+     *
+     * @param verifier the verifier
+     * @return this builder
+     */
+    public Builder tokens(TokenVerifier verifier) {
+      this.tokens = verifier;
+      return this;
+    }
+
+    /**
+     * Sets what happens to a request whose token fails; counted anonymous by default.
+     *
+     * @param action the action
+     * @return this builder
+     */
+    public Builder onInvalidToken(InvalidTokenAction action) {
+      this.onInvalidToken = Objects.requireNonNull(action, "action");
+      return this;
+    }
+
+    /**
+     * Sets which rate-limit headers are sent; both dialects by default.
+     *
+     * @param dialect the dialect
+     * @return this builder
+     */
+    public Builder dialect(HeaderDialect dialect) {
+      this.dialect = Objects.requireNonNull(dialect, "dialect");
+      return this;
+    }
+
+    /**
+     * Sets the {@code documentation-url} of 429 bodies; none by default.
+     *
+     * @param url the URL of the API's rate-limit documentation
+     * @return this builder
+     */
+    public Builder documentationUrl(String url) {
+      this.documentationUrl = url;
+      return this;
+    }
+
+    /**
+     * Observes every decision; none by default.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public Builder listener(DecisionListener listener) {
+      this.listener = listener;
+      return this;
+    }
+
+    /**
+     * Builds.
+     *
+     * @return the limiter
+     */
+    public HttpRateLimiter build() {
+      if (enforcer == null) {
+        enforcer = PolicyEnforcer.create(policy, limiter, maxPenalized);
+      }
+      return new HttpRateLimiter(this);
+    }
+  }
+}

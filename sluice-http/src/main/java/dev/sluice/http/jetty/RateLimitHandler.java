@@ -1,0 +1,96 @@
+package dev.sluice.http.jetty;
+
+import dev.sluice.http.HttpOutcome;
+import dev.sluice.http.HttpRateLimiter;
+import dev.sluice.http.HttpRequestView;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Objects;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.URIUtil;
+
+/**
+ * A Jetty 12 core handler that applies an {@link HttpRateLimiter} in front of the handler it wraps
+ * (an application, or a {@code ProxyHandler} in a gateway): allowed requests go on with rate-limit
+ * headers already set; refused ones are answered here, 429 with a problem body.
+ *
+ * <pre>{@code
+ * server.setHandler(new RateLimitHandler(limiter, applicationHandler));
+ * }</pre>
+ */
+public final class RateLimitHandler extends Handler.Wrapper {
+  private final HttpRateLimiter limiter;
+
+  /**
+   * A handler that wraps nothing yet; set the child with {@link #setHandler}.
+   *
+   * @param limiter the limiter
+   */
+  public RateLimitHandler(HttpRateLimiter limiter) {
+    this.limiter = Objects.requireNonNull(limiter, "limiter");
+  }
+
+  /**
+   * A handler in front of {@code next}.
+   *
+   * @param limiter the limiter
+   * @param next the handler allowed requests go to
+   */
+  public RateLimitHandler(HttpRateLimiter limiter, Handler next) {
+    super(next);
+    this.limiter = Objects.requireNonNull(limiter, "limiter");
+  }
+
+  /**
+   * The limiter this handler applies.
+   *
+   * @return the limiter
+   */
+  public HttpRateLimiter limiter() {
+    return limiter;
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) throws Exception {
+    HttpOutcome outcome = limiter.decide(new View(request));
+    HttpFields.Mutable headers = response.getHeaders();
+    outcome.forEachHeader(headers::put);
+    if (outcome.proceed()) {
+      return super.handle(request, response, callback);
+    }
+    byte[] body = outcome.body();
+    response.setStatus(outcome.status());
+    headers.put(HttpHeader.CONTENT_TYPE, outcome.contentType());
+    headers.put(HttpHeader.CONTENT_LENGTH, Integer.toString(body.length));
+    response.write(true, ByteBuffer.wrap(body), callback);
+    return true;
+  }
+
+  private record View(Request request) implements HttpRequestView {
+    @Override
+    public String method() {
+      return request.getMethod();
+    }
+
+    @Override
+    public String path() {
+      String path = URIUtil.decodePath(Request.getPathInContext(request));
+      return path == null || path.isEmpty() ? "/" : path;
+    }
+
+    @Override
+    public String peerAddress() {
+      return Request.getRemoteAddr(request);
+    }
+
+    @Override
+    public List<String> headers(String name) {
+      return request.getHeaders().getValuesList(name);
+    }
+  }
+}
