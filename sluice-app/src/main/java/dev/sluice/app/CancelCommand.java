@@ -27,7 +27,7 @@ final class CancelCommand implements Callable<Integer> {
     Output output = new Output(spec.commandLine().getOut(), store.json);
     try (ExecutionStore opened = store.open()) {
       ExecutionRecord execution = Ids.find(opened, id);
-      boolean cancelled = opened.cancel(execution.id(), System.currentTimeMillis());
+      boolean cancelled = opened.cancel(execution.id(), store.nowMillis());
       String state = opened.find(execution.id()).map(e -> e.state().storedName()).orElse("gone");
       if (output.isJson()) {
         Map<String, Object> json = new LinkedHashMap<>();

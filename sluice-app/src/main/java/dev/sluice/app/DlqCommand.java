@@ -129,7 +129,7 @@ final class DlqCommand implements Runnable {
   static final class Replay extends OnLetter {
     @Override
     boolean act(ExecutionStore store, ExecutionRecord execution) {
-      return store.replay(execution.id(), System.currentTimeMillis());
+      return store.replay(execution.id(), this.store.nowMillis());
     }
 
     @Override

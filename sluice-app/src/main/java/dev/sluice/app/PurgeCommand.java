@@ -48,7 +48,7 @@ final class PurgeCommand implements Callable<Integer> {
       throw new UsageException("--batch-size must be >= 1, was " + batchSize);
     }
     Output output = new Output(spec.commandLine().getOut(), store.json);
-    Instant cutoff = Instant.now().minus(age);
+    Instant cutoff = store.time().now().minus(age);
     long purged = 0;
     try (ExecutionStore opened = store.open()) {
       int batch;

@@ -1,5 +1,6 @@
 package dev.sluice.app;
 
+import dev.sluice.time.TimeSource;
 import java.io.PrintWriter;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -48,9 +49,23 @@ public final class Sluice implements Runnable {
    * @return the exit code
    */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    return run(args, out, err, TimeSource.system());
+  }
+
+  /**
+   * Runs the command with the given output streams and time source; every time a command reads (a
+   * cancel's or replay's timestamp, a purge's cutoff) comes from {@code time}.
+   *
+   * @param args the arguments
+   * @param out where results go
+   * @param err where errors go, one line each
+   * @param time the time source
+   * @return the exit code
+   */
+  public static int run(String[] args, PrintWriter out, PrintWriter err, TimeSource time) {
     // the stores log through System.Logger (java.util.logging): keep the command's output clean
     Logger.getLogger("").setLevel(Level.WARNING);
-    CommandLine command = new CommandLine(new Sluice());
+    CommandLine command = new CommandLine(new Sluice(), new TimedFactory(time));
     command.setOut(out);
     command.setErr(err);
     command.setParameterExceptionHandler(
@@ -76,6 +91,17 @@ public final class Sluice implements Runnable {
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** Creates commands and options as picocli does, handing the time source to the store options. */
+  private record TimedFactory(TimeSource time) implements CommandLine.IFactory {
+    @Override
+    public <K> K create(Class<K> type) throws Exception {
+      if (type == StoreOptions.class) {
+        return type.cast(new StoreOptions(time));
+      }
+      return CommandLine.defaultFactory().create(type);
+    }
   }
 
   /** The version from the jar's manifest. */

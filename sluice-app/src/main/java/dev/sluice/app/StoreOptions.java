@@ -3,13 +3,31 @@ package dev.sluice.app;
 import dev.sluice.durable.store.ExecutionStore;
 import dev.sluice.durable.store.PostgresExecutionStore;
 import dev.sluice.durable.store.SqliteExecutionStore;
+import dev.sluice.time.TimeSource;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.Objects;
 import picocli.CommandLine.Option;
 
 /** The options every durable command shares: which store, and how to print. */
 final class StoreOptions {
+  private final TimeSource time;
+
+  StoreOptions(TimeSource time) {
+    this.time = Objects.requireNonNull(time, "time");
+  }
+
+  /** The time source every command of this invocation reads. */
+  TimeSource time() {
+    return time;
+  }
+
+  /** The time source's wall clock, in UTC epoch milliseconds. */
+  long nowMillis() {
+    return time.now().toEpochMilli();
+  }
+
   @Option(
       names = "--db",
       paramLabel = "DB",
@@ -32,7 +50,12 @@ final class StoreOptions {
     }
     if (db.startsWith("jdbc:postgresql:")) {
       try {
-        return PostgresExecutionStore.builder().url(db).poolSize(2).connectionTimeout(5_000).open();
+        return PostgresExecutionStore.builder()
+            .url(db)
+            .poolSize(2)
+            .connectionTimeout(5_000)
+            .timeSource(time)
+            .open();
       } catch (RuntimeException e) {
         throw new UsageException("--db " + redact(db) + ": cannot open: " + rootMessage(e), e);
       }
@@ -53,7 +76,7 @@ final class StoreOptions {
       throw new UsageException("--db " + db + ": no such SQLite file");
     }
     try {
-      return SqliteExecutionStore.open(path);
+      return SqliteExecutionStore.open(path, SqliteExecutionStore.DEFAULT_BUSY_TIMEOUT, time);
     } catch (RuntimeException e) {
       throw new UsageException("--db " + db + ": cannot open: " + rootMessage(e), e);
     }

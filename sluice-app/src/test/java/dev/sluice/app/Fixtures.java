@@ -21,22 +21,25 @@ final class Fixtures {
   private Fixtures() {}
 
   static void populate(ExecutionStore store) {
-    long now = System.currentTimeMillis();
+    populate(store, System.currentTimeMillis());
+  }
+
+  static void populate(ExecutionStore store, long now) {
     store.dispatch(execution("old", "report", "default", now - 30L * 86_400_000));
-    ExecutionRecord old = claim(store, "old");
+    ExecutionRecord old = claim(store, "old", now);
     store.complete(old.lease(), "1", now - 30L * 86_400_000);
     store.dispatch(execution("done", "report", "default", now - 3));
-    ExecutionRecord done = claim(store, "done");
+    ExecutionRecord done = claim(store, "done", now);
     store.recordStep(
         done.lease(),
         new StepRecord(
             done.id(), 1, "fetch", StepKind.STEP, StepStatus.DONE, "{\"rows\":3}", null, now));
     store.complete(done.lease(), "0", now);
     store.dispatch(execution("dead", "report", "default", now - 2));
-    ExecutionRecord dead = claim(store, "dead");
+    ExecutionRecord dead = claim(store, "dead", now);
     store.fail(dead.lease(), "upstream said 503", now);
     store.dispatch(execution("busy", "report", "default", now - 1));
-    claim(store, "busy");
+    claim(store, "busy", now);
     store.dispatch(execution("waiting", "mail", "mail", now + 3_600_000));
   }
 
@@ -57,17 +60,11 @@ final class Fixtures {
         null);
   }
 
-  private static ExecutionRecord claim(ExecutionStore store, String id) {
+  private static ExecutionRecord claim(ExecutionStore store, String id, long now) {
     List<ExecutionRecord> claimed =
         store.claim(
             new ClaimRequest(
-                "fixture",
-                List.of("default"),
-                List.of("report"),
-                Set.of(),
-                1,
-                System.currentTimeMillis(),
-                600_000));
+                "fixture", List.of("default"), List.of("report"), Set.of(), 1, now, 600_000));
     if (claimed.size() != 1 || !claimed.get(0).id().value().equals(id)) {
       throw new IllegalStateException("fixture expected to claim " + id + ", got " + claimed);
     }

@@ -7,9 +7,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.durable.ExecutionId;
 import dev.sluice.durable.ExecutionState;
 import dev.sluice.durable.store.SqliteExecutionStore;
+import dev.sluice.time.ManualTimeSource;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -132,6 +135,51 @@ class SluiceCommandTest {
       assertThat(store.find(ExecutionId.of("old"))).isEmpty();
       assertThat(store.find(ExecutionId.of("done"))).isPresent();
     }
+  }
+
+  @Test
+  void cancelReplayAndPurgeReadTheTimeSourceTheyAreRunWith() throws Exception {
+    Instant start = Instant.parse("2031-02-28T23:59:59Z");
+    ManualTimeSource time = new ManualTimeSource(start);
+    Path elsewhere = directory.resolve("elsewhere.db");
+    try (SqliteExecutionStore store = SqliteExecutionStore.open(elsewhere)) {
+      Fixtures.populate(store, start.toEpochMilli());
+    }
+    String file = elsewhere.toString();
+
+    time.advance(Duration.ofHours(1));
+    assertThat(run(args("durable", "cancel", "busy", "--db", file), time)).isZero();
+    time.advance(Duration.ofHours(1));
+    assertThat(run(args("durable", "dlq", "replay", "dead", "--db", file), time)).isZero();
+    time.advance(Duration.ofDays(10));
+    StringWriter out = new StringWriter();
+    int purged =
+        Sluice.run(
+            args("durable", "purge", "--older-than", "7d", "--json", "--db", file),
+            new PrintWriter(out),
+            new PrintWriter(new StringWriter()),
+            time);
+
+    assertThat(purged).isZero();
+    JsonNode json = new ObjectMapper().readTree(out.toString());
+    assertThat(json.at("/endedBefore").asText())
+        .isEqualTo(start.plus(Duration.ofHours(2)).plus(Duration.ofDays(3)).toString());
+    // old (ended 30 days before the start), done (at the start) and busy (cancelled an hour later)
+    assertThat(json.at("/purged").asLong()).isEqualTo(3);
+    try (SqliteExecutionStore store = SqliteExecutionStore.open(elsewhere)) {
+      assertThat(store.find(ExecutionId.of("dead")).orElseThrow().scheduledFor())
+          .isEqualTo(start.plus(Duration.ofHours(2)).toEpochMilli());
+      assertThat(store.find(ExecutionId.of("busy"))).isEmpty();
+    }
+  }
+
+  private static String[] args(String... args) {
+    return args;
+  }
+
+  private static int run(String[] args, ManualTimeSource time) {
+    return Sluice.run(
+        args, new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), time);
   }
 
   @Test

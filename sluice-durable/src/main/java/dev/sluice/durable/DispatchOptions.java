@@ -1,6 +1,6 @@
 package dev.sluice.durable;
 
-import dev.sluice.retry.RetryPolicy;
+import dev.sluice.retry.RetrySchedule;
 import dev.sluice.time.Durations;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,8 +32,10 @@ import java.util.Set;
  * @param priority among due executions, higher runs first
  * @param maxDuration the time from dispatch after which an unfinished execution becomes {@link
  *     ExecutionState#EXPIRED}, or {@code null} for never
- * @param retry the retry policy whose schedule is stored with the execution, or {@code null} for
- *     the task's own policy (or a single attempt if the task has none)
+ * @param retry the retry schedule stored with the execution, or {@code null} for the schedule of
+ *     the task's own policy (or a single attempt if the task has none); which failures are retried
+ *     is always decided by the task's {@link Task#retryPolicy() policy}, see {@link
+ *     Builder#retry(RetrySchedule)}
  */
 public record DispatchOptions(
     String idempotencyKey,
@@ -43,7 +45,7 @@ public record DispatchOptions(
     Set<String> tags,
     int priority,
     Duration maxDuration,
-    RetryPolicy retry) {
+    RetrySchedule retry) {
 
   /** The queue used when none is named. */
   public static final String DEFAULT_QUEUE = "default";
@@ -123,7 +125,7 @@ public record DispatchOptions(
     private final Set<String> tags = new LinkedHashSet<>();
     private int priority;
     private Duration maxDuration;
-    private RetryPolicy retry;
+    private RetrySchedule retry;
 
     private Builder() {}
 
@@ -235,14 +237,22 @@ public record DispatchOptions(
     }
 
     /**
-     * Sets the retry policy. Its schedule (max attempts, backoff, max delay, time budget) is stored
-     * with the execution as JSON, so whichever worker sees a failure computes the same next due
-     * time; a failed attempt goes back to pending, not claimable before that time.
+     * Sets the retry schedule for this execution (max attempts, backoff, max delay, time budget).
+     * It is stored with the execution as JSON, so whichever worker sees a failure computes the same
+     * next due time; a failed attempt goes back to pending, not claimable before that time.
      *
-     * @param retry the policy, or {@code null} for the task's own
+     * <p>Only a schedule is taken here, because only a schedule can be stored: predicates and
+     * listeners are code, which a row in a database cannot hold and another process cannot rebuild.
+     * Which failures are retried ({@code retryOn}, {@code retryIf}, {@code abortOn}, {@code
+     * abortIf}), a server's {@code Retry-After} and the retry listeners come from the task's own
+     * {@link Task#retryPolicy() policy} in the worker that runs the attempt; without one, every
+     * {@link Exception} is retried while attempts remain. To reuse a policy's numbers, pass {@link
+     * dev.sluice.retry.RetryPolicy#schedule() policy.schedule()}.
+     *
+     * @param retry the schedule, or {@code null} for the task's own
      * @return this builder
      */
-    public Builder retry(RetryPolicy retry) {
+    public Builder retry(RetrySchedule retry) {
       this.retry = retry;
       return this;
     }

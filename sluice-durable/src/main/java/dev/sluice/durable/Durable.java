@@ -6,7 +6,7 @@ import dev.sluice.durable.store.Dispatched;
 import dev.sluice.durable.store.ExecutionRecord;
 import dev.sluice.durable.store.ExecutionStore;
 import dev.sluice.durable.store.NewExecution;
-import dev.sluice.retry.RetryPolicy;
+import dev.sluice.retry.RetrySchedule;
 import dev.sluice.time.TimeSource;
 import java.time.Duration;
 import java.time.Instant;
@@ -185,8 +185,11 @@ public final class Durable {
     }
     Long expiresAt =
         options.maxDuration() == null ? null : saturatedAdd(now, options.maxDuration());
-    ExecutionId id = ExecutionId.random();
-    RetryPolicy retry = options.retry() != null ? options.retry() : task.retryPolicy();
+    ExecutionId id = ExecutionId.timeOrdered(time);
+    RetrySchedule retry =
+        options.retry() != null
+            ? options.retry()
+            : task.retryPolicy() == null ? null : task.retryPolicy().schedule();
     return new NewExecution(
         id,
         task.name(),
@@ -196,8 +199,8 @@ public final class Durable {
         codec.write(input, "input of task " + task.name()),
         key,
         null,
-        retry == null ? 1 : retry.schedule().maxAttempts(),
-        retry == null ? null : RetryScheduleJson.write(retry.schedule()),
+        retry == null ? 1 : retry.maxAttempts(),
+        retry == null ? null : RetryScheduleJson.write(retry),
         now,
         due,
         expiresAt);

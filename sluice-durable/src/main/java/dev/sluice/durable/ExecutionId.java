@@ -1,5 +1,6 @@
 package dev.sluice.durable;
 
+import dev.sluice.time.TimeSource;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -7,10 +8,10 @@ import java.util.UUID;
  * The identity of one execution of a task: the handle a caller keeps after {@link Durable#dispatch}
  * to wait for, query, signal or cancel it.
  *
- * <p>Root executions get a time-ordered random UUID (version 7). A child started by {@link
- * TaskContext#call} gets a deterministic id, its parent's id plus the step sequence ({@code
- * <parent>.<seq>}), so a parent that is run again after a crash finds the same child instead of
- * starting a second one.
+ * <p>Root executions get a time-ordered random UUID (version 7, {@link #timeOrdered}). A child
+ * started by {@link TaskContext#call} gets a deterministic id, its parent's id plus the step
+ * sequence ({@code <parent>.<seq>}), so a parent that is run again after a crash finds the same
+ * child instead of starting a second one.
  *
  * @param value the id as stored; never blank
  */
@@ -40,15 +41,17 @@ public record ExecutionId(String value) {
   }
 
   /**
-   * Creates a fresh id for a root execution: a version 7 UUID, whose leading 48 bits are the Unix
-   * time in milliseconds and the other 74 bits random. Ids made later sort after earlier ones (as
-   * text too), so a store's primary-key index grows at its end instead of at random pages.
+   * Creates a fresh id for a root execution: a version 7 UUID (RFC 9562), whose leading 48 bits are
+   * the Unix time in milliseconds read from {@code time}'s wall clock and the other 74 bits random.
+   * Ids made later sort after earlier ones (as text too), so a store's primary-key index grows at
+   * its end instead of at random pages.
    *
+   * @param time the time source whose wall clock stamps the id
    * @return a new id
    */
-  public static ExecutionId random() {
+  public static ExecutionId timeOrdered(TimeSource time) {
     UUID random = UUID.randomUUID();
-    long millis = System.currentTimeMillis() & 0xFFFF_FFFF_FFFFL;
+    long millis = time.now().toEpochMilli() & 0xFFFF_FFFF_FFFFL;
     long high = (millis << 16) | 0x7000L | (random.getMostSignificantBits() & 0x0FFFL);
     return new ExecutionId(new UUID(high, random.getLeastSignificantBits()).toString());
   }

@@ -3,6 +3,9 @@ package dev.sluice.durable;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.time.ManualTimeSource;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -13,36 +16,33 @@ import org.junit.jupiter.api.Test;
 class ExecutionIdTest {
 
   @Test
-  void aRandomIdIsAVersion7UuidCarryingTheCurrentTime() {
-    long before = System.currentTimeMillis();
-    UUID uuid = UUID.fromString(ExecutionId.random().value());
-    long after = System.currentTimeMillis();
+  void aTimeOrderedIdIsAVersion7UuidCarryingTheTimeSourcesWallClock() {
+    ManualTimeSource time = new ManualTimeSource(Instant.parse("2031-07-04T12:34:56.789Z"));
+
+    UUID uuid = UUID.fromString(ExecutionId.timeOrdered(time).value());
+
     assertThat(uuid.version()).isEqualTo(7);
     assertThat(uuid.variant()).isEqualTo(2);
-    assertThat(uuid.getMostSignificantBits() >>> 16).isBetween(before, after);
+    assertThat(uuid.getMostSignificantBits() >>> 16).isEqualTo(time.now().toEpochMilli());
   }
 
   @Test
   void idsMadeInLaterMillisecondsSortAfterEarlierOnesAsText() {
+    ManualTimeSource time = new ManualTimeSource();
     List<String> made = new ArrayList<>();
-    long start = System.currentTimeMillis();
-    while (System.currentTimeMillis() < start + 5) {
-      made.add(ExecutionId.random().value());
+    for (int i = 0; i < 2_000; i++) {
+      made.add(ExecutionId.timeOrdered(time).value());
+      time.advance(Duration.ofMillis(1));
     }
-    for (int i = 1; i < made.size(); i++) {
-      long earlier = UUID.fromString(made.get(i - 1)).getMostSignificantBits() >>> 16;
-      long later = UUID.fromString(made.get(i)).getMostSignificantBits() >>> 16;
-      if (later > earlier) {
-        assertThat(made.get(i)).isGreaterThan(made.get(i - 1));
-      }
-    }
+    assertThat(made).isSorted();
   }
 
   @Test
-  void aHundredThousandIdsAreDistinct() {
+  void aHundredThousandIdsMadeInTheSameMillisecondAreDistinct() {
+    ManualTimeSource time = new ManualTimeSource();
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < 100_000; i++) {
-      seen.add(ExecutionId.random().value());
+      seen.add(ExecutionId.timeOrdered(time).value());
     }
     assertThat(seen).hasSize(100_000);
   }

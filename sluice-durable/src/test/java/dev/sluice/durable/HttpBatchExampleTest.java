@@ -69,27 +69,29 @@ class HttpBatchExampleTest {
     // --- as in docs/durable.md ---
     try (SqliteExecutionStore store = SqliteExecutionStore.open(dir.resolve("batch.db"))) {
       Durable durable = Durable.builder().store(store).build();
-      Task<Fetch, Page> fetch =
-          durable.register(
-              Task.of(
-                  "http.fetch",
-                  Fetch.class,
-                  Page.class,
-                  (ctx, in) -> {
-                    HttpResponse<String> response =
-                        http.send(
-                            HttpRequest.newBuilder(URI.create(in.url())).build(),
-                            HttpResponse.BodyHandlers.ofString());
-                    if (response.statusCode() >= 500) {
-                      throw new IOException("HTTP " + response.statusCode() + " from " + in.url());
-                    }
-                    return new Page(in.url(), response.statusCode(), response.body().length());
-                  }));
       RetryPolicy retry =
           RetryPolicy.builder()
               .maxAttempts(4)
               .backoff(Backoff.exponential(Duration.ofMillis(50), 2, Duration.ofSeconds(2)))
               .build();
+      Task<Fetch, Page> fetch =
+          durable.register(
+              Task.of(
+                      "http.fetch",
+                      Fetch.class,
+                      Page.class,
+                      (ctx, in) -> {
+                        HttpResponse<String> response =
+                            http.send(
+                                HttpRequest.newBuilder(URI.create(in.url())).build(),
+                                HttpResponse.BodyHandlers.ofString());
+                        if (response.statusCode() >= 500) {
+                          throw new IOException(
+                              "HTTP " + response.statusCode() + " from " + in.url());
+                        }
+                        return new Page(in.url(), response.statusCode(), response.body().length());
+                      })
+                  .withRetry(retry));
       List<Fetch> batch = new ArrayList<>();
       for (int i = 0; i < 20; i++) {
         batch.add(new Fetch(base + "/item/" + i));
@@ -100,11 +102,7 @@ class HttpBatchExampleTest {
             durable.map(
                 fetch,
                 batch,
-                DispatchOptions.builder()
-                    .queue("http")
-                    .idempotencyKey("nightly-batch")
-                    .retry(retry)
-                    .build());
+                DispatchOptions.builder().queue("http").idempotencyKey("nightly-batch").build());
         List<Page> pages = new ArrayList<>();
         for (ExecutionId id : ids) {
           pages.add(durable.waitFor(id, Page.class, Duration.ofSeconds(30)));

@@ -40,7 +40,7 @@ class StentRegressionTest extends FixtureTest {
     RetryPolicy policy =
         RetryPolicy.builder().maxAttempts(3).backoff(Backoff.fixed(Duration.ofSeconds(10))).build();
     ExecutionId id =
-        f.durable.dispatch(flaky, "x", DispatchOptions.builder().retry(policy).build());
+        f.durable.dispatch(flaky, "x", DispatchOptions.builder().retry(policy.schedule()).build());
     long failedAt = f.now();
     f.worker();
 
@@ -77,7 +77,7 @@ class StentRegressionTest extends FixtureTest {
     RetryPolicy policy =
         RetryPolicy.builder().maxAttempts(2).backoff(Backoff.fixed(Duration.ofSeconds(1))).build();
     ExecutionId id =
-        f.durable.dispatch(broken, "q", DispatchOptions.builder().retry(policy).build());
+        f.durable.dispatch(broken, "q", DispatchOptions.builder().retry(policy.schedule()).build());
     f.worker();
     await().until(() -> f.durable.find(id).attempt() == 2);
     f.tickUntilEnded(id);

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.sluice.durable.DurableException;
 import dev.sluice.durable.ExecutionId;
 import dev.sluice.durable.ExecutionState;
+import dev.sluice.time.TimeSource;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -110,6 +111,7 @@ public final class PostgresExecutionStore implements ExecutionStore {
   private final HikariDataSource pool;
   private final String url;
   private final Clock clock;
+  private final TimeSource time;
   private final PostgresEndAnnouncer announcer;
   private final PostgresNotifications notifications;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -120,6 +122,7 @@ public final class PostgresExecutionStore implements ExecutionStore {
     this.pool = pool;
     this.url = url;
     this.clock = clock;
+    this.time = builder.time;
     this.announcer = builder.announceEnds ? new PostgresEndAnnouncer(pool) : null;
     this.notifications = new PostgresNotifications(url, builder.user, builder.password);
   }
@@ -351,7 +354,7 @@ public final class PostgresExecutionStore implements ExecutionStore {
 
   /** Whether any of the tasks has a limit, by a view of the limits at most a second old. */
   private boolean anyLimited(List<String> tasks) {
-    long now = System.nanoTime();
+    long now = time.nanoTime();
     Set<String> limited = limitedTasks;
     if (limited == null || now - limitsReadAt > LIMITS_MAX_AGE_NANOS) {
       limited = Set.copyOf(concurrencyLimits().keySet());
@@ -1250,6 +1253,7 @@ public final class PostgresExecutionStore implements ExecutionStore {
     private int poolSize = 10;
     private long connectionTimeoutMillis = 10_000;
     private Clock clock = Clock.DATABASE;
+    private TimeSource time = TimeSource.system();
     private boolean announceEnds = true;
     private final Map<String, Integer> limits = new LinkedHashMap<>();
 
@@ -1337,6 +1341,19 @@ public final class PostgresExecutionStore implements ExecutionStore {
     }
 
     /**
+     * Sets the time source for what the store times itself: the age of its view of which tasks have
+     * concurrency limits and the applied-at stamp of schema migrations (default {@link
+     * TimeSource#system()}). Due times, leases and expiry follow {@link #clock(Clock)}.
+     *
+     * @param time the time source
+     * @return this builder
+     */
+    public Builder timeSource(TimeSource time) {
+      this.time = Objects.requireNonNull(time, "time");
+      return this;
+    }
+
+    /**
      * Whether the ends of executions are announced on {@value #ENDED_CHANNEL} (default yes), so
      * {@code waitFor} in other processes wakes at once. They are sent in batches a few milliseconds
      * after their commits (a NOTIFY inside each completion would serialize all completions on
@@ -1399,7 +1416,7 @@ public final class PostgresExecutionStore implements ExecutionStore {
       HikariDataSource pool = new HikariDataSource(config);
       try {
         try (Connection c = pool.getConnection()) {
-          List<Integer> applied = PostgresSchema.migrate(c, System.currentTimeMillis());
+          List<Integer> applied = PostgresSchema.migrate(c, time.now().toEpochMilli());
           if (!applied.isEmpty()) {
             LOG.log(System.Logger.Level.INFO, "migrated {0} to schema versions {1}", url, applied);
           }

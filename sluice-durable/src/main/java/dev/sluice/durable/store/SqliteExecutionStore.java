@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.durable.DurableException;
 import dev.sluice.durable.ExecutionId;
 import dev.sluice.durable.ExecutionState;
+import dev.sluice.time.TimeSource;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -20,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -99,7 +99,25 @@ public final class SqliteExecutionStore implements ExecutionStore {
    * @throws DurableException if the file cannot be opened or migrated
    */
   public static SqliteExecutionStore open(Path file, Duration busyTimeout) {
+    return open(file, busyTimeout, TimeSource.system());
+  }
+
+  /**
+   * Opens (creating if needed) the store in a SQLite file and migrates its schema, timing its own
+   * waits (the retries of a file another process is creating) and the migrations' applied-at stamp
+   * on {@code time}. The times of executions are the ones callers pass.
+   *
+   * @param file the database file
+   * @param busyTimeout how long a write waits for another process' lock before failing
+   * @param time the time source
+   * @return the open store; close it when done
+   * @throws IllegalArgumentException if {@code busyTimeout} is negative or over Integer.MAX_VALUE
+   *     ms
+   * @throws DurableException if the file cannot be opened or migrated
+   */
+  public static SqliteExecutionStore open(Path file, Duration busyTimeout, TimeSource time) {
     Objects.requireNonNull(file, "file");
+    Objects.requireNonNull(time, "time");
     long busyMillis = busyTimeout.toMillis();
     if (busyMillis < 0 || busyMillis > Integer.MAX_VALUE) {
       throw new IllegalArgumentException(
@@ -112,7 +130,7 @@ public final class SqliteExecutionStore implements ExecutionStore {
     Connection writer = null;
     try {
       writer = connect(url, busyMillis);
-      List<Integer> applied = prepare(writer, busyMillis);
+      List<Integer> applied = prepare(writer, busyMillis, time);
       if (!applied.isEmpty()) {
         LOG.log(System.Logger.Level.INFO, "migrated {0} to schema versions {1}", file, applied);
       }
@@ -130,22 +148,23 @@ public final class SqliteExecutionStore implements ExecutionStore {
    * and recovering a WAL do not wait), so both are retried with a short back-off for up to the busy
    * timeout.
    */
-  private static List<Integer> prepare(Connection writer, long busyMillis) throws SQLException {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(busyMillis);
+  private static List<Integer> prepare(Connection writer, long busyMillis, TimeSource time)
+      throws SQLException {
+    long deadline = time.deadlineAfter(Duration.ofMillis(busyMillis));
     long pauseMillis = 1;
     while (true) {
       try {
         try (Statement statement = writer.createStatement()) {
           statement.execute("PRAGMA journal_mode = WAL");
         }
-        return SqliteSchema.migrate(writer, System.currentTimeMillis());
+        return SqliteSchema.migrate(writer, time.now().toEpochMilli());
       } catch (SQLException e) {
-        if (!isBusy(e) || System.nanoTime() - deadline >= 0) {
+        if (!isBusy(e) || time.nanoTime() - deadline >= 0) {
           throw e;
         }
       }
       try {
-        TimeUnit.MILLISECONDS.sleep(pauseMillis);
+        time.sleep(Duration.ofMillis(pauseMillis));
       } catch (InterruptedException interrupted) {
         Thread.currentThread().interrupt();
         throw new SQLException("interrupted while waiting for a locked SQLite file", interrupted);

@@ -7,10 +7,12 @@ import dev.sluice.durable.ExecutionId;
 import dev.sluice.durable.ExecutionState;
 import dev.sluice.testkit.PostgresDatabase;
 import dev.sluice.testkit.PostgresServer;
+import dev.sluice.time.ManualTimeSource;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -235,6 +237,56 @@ class PostgresExecutionStoreIT {
     assertThat(intervals).hasSize(60);
     assertThat(maxOverlap(intervals)).isBetween(1, 3);
     assertThat(store.concurrencyLimits()).containsEntry("limited", 3);
+  }
+
+  @Test
+  void aLimitSetByAnotherStoreBindsThisStoreOnceASecondHasPassedOnItsTimeSource() throws Exception {
+    ManualTimeSource time = new ManualTimeSource(Instant.parse("2030-12-31T23:59:59Z"));
+    try (PostgresExecutionStore timed =
+            PostgresExecutionStore.builder()
+                .url(database.jdbcUrl())
+                .user(database.user())
+                .password(database.password())
+                .timeSource(time)
+                .open();
+        PostgresExecutionStore other = open(PostgresExecutionStore.Clock.DATABASE)) {
+      assertThat(timed.claim(claim("w", "capped", 10, 0))).isEmpty(); // reads: nothing is limited
+      other.setConcurrencyLimit("capped", 1);
+      for (int i = 0; i < 4; i++) {
+        other.dispatch(execution("c" + i, "capped", 0, 0));
+      }
+
+      time.advance(Duration.ofMillis(1_001));
+
+      assertThat(timed.claim(claim("w", "capped", 10, 0))).hasSize(1);
+      assertThat(timed.claim(claim("w", "capped", 10, 0))).isEmpty();
+    }
+  }
+
+  @Test
+  void migrationsAreStampedByTheStoresTimeSource() throws Exception {
+    PostgresDatabase fresh = PostgresServer.shared().createDatabase();
+    Instant at = Instant.parse("2032-02-29T00:00:01Z");
+    try (PostgresExecutionStore timed =
+        PostgresExecutionStore.builder()
+            .url(fresh.jdbcUrl())
+            .user(fresh.user())
+            .password(fresh.password())
+            .timeSource(new ManualTimeSource(at))
+            .open()) {
+      assertThat(timed.countDeadLetters()).isZero();
+    }
+    List<Long> stamps = new ArrayList<>();
+    try (Connection c = fresh.connect();
+        Statement s = c.createStatement();
+        ResultSet rows = s.executeQuery("SELECT applied_at FROM sluice_schema_version")) {
+      while (rows.next()) {
+        stamps.add(rows.getLong(1));
+      }
+    } finally {
+      fresh.close();
+    }
+    assertThat(stamps).isNotEmpty().containsOnly(at.toEpochMilli());
   }
 
   static int maxOverlap(List<Interval> intervals) {

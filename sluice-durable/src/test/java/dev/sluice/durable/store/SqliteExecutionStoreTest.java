@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sluice.durable.DurableException;
 import dev.sluice.durable.ExecutionId;
 import dev.sluice.durable.ExecutionState;
+import dev.sluice.time.ManualTimeSource;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -40,6 +42,26 @@ class SqliteExecutionStoreTest {
   @AfterEach
   void close() {
     store.close();
+  }
+
+  @Test
+  void migrationsAreStampedByTheStoresTimeSource() throws Exception {
+    Instant at = Instant.parse("2032-02-29T23:59:59Z");
+    Path file = dir.resolve("timed.db");
+    try (SqliteExecutionStore timed =
+        SqliteExecutionStore.open(
+            file, SqliteExecutionStore.DEFAULT_BUSY_TIMEOUT, new ManualTimeSource(at))) {
+      assertThat(timed.countDeadLetters()).isZero();
+    }
+    List<Long> stamps = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement s = c.createStatement();
+        ResultSet rows = s.executeQuery("SELECT applied_at FROM sluice_schema_version")) {
+      while (rows.next()) {
+        stamps.add(rows.getLong(1));
+      }
+    }
+    assertThat(stamps).isNotEmpty().containsOnly(at.toEpochMilli());
   }
 
   static NewExecution execution(String id, long due) {
