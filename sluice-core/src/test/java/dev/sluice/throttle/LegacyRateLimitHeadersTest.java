@@ -1,6 +1,7 @@
 package dev.sluice.throttle;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -50,7 +51,17 @@ class LegacyRateLimitHeadersTest {
   }
 
   @Property
-  void neverThrowsOnAnyText(@ForAll String limit, @ForAll String remaining, @ForAll String reset) {
-    LegacyRateLimitHeaders.parse(limit, remaining, reset, NOW);
+  void anyTextNeverThrowsAndNeverYieldsANegativeNumber(
+      @ForAll String limit, @ForAll String remaining, @ForAll String reset) {
+    assertThatCode(
+            () ->
+                LegacyRateLimitHeaders.parse(limit, remaining, reset, NOW)
+                    .ifPresent(
+                        signal -> {
+                          assertThat(signal.remaining()).isNotNegative();
+                          signal.resetAfter().ifPresent(d -> assertThat(d.isNegative()).isFalse());
+                          signal.quota().ifPresent(q -> assertThat(q).isNotNegative());
+                        }))
+        .doesNotThrowAnyException();
   }
 }

@@ -3,6 +3,7 @@ package dev.sluice.throttle;
 import static dev.sluice.throttle.ThrottleTestSupport.quiet;
 import static dev.sluice.throttle.ThrottleTestSupport.throttle;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 import dev.sluice.time.ManualTimeSource;
 import java.time.Duration;
@@ -151,12 +152,29 @@ class ServerSignalsTest {
   }
 
   @Property
-  void anyHeaderTextIsSafe(
+  void anyHeaderTextNeverThrowsAndNeverMovesThePacerBackwards(
       @ForAll String retryAfter, @ForAll String rateLimit, @ForAll String policy) {
-    ServerSignals.Effect effect =
-        ServerSignals.read(
-            headers("Retry-After", retryAfter, "RateLimit", rateLimit, "RateLimit-Policy", policy),
-            java.time.Instant.parse("2026-01-01T00:00:00Z"));
-    ServerSignals.apply(effect, 0, new DispatchPacer(0, 0, new java.util.Random(1)));
+    DispatchPacer pacer = new DispatchPacer(0, 0, new java.util.Random(1));
+    assertThatCode(
+            () -> {
+              ServerSignals.Effect effect =
+                  ServerSignals.read(
+                      headers(
+                          "Retry-After",
+                          retryAfter,
+                          "RateLimit",
+                          rateLimit,
+                          "RateLimit-Policy",
+                          policy),
+                      java.time.Instant.parse("2026-01-01T00:00:00Z"));
+              ServerSignals.apply(effect, 0, pacer);
+            })
+        .doesNotThrowAnyException();
+    long pausedUntil = pacer.pausedUntil();
+    assertThat(pausedUntil == Long.MIN_VALUE || pausedUntil >= 0)
+        .as("no pause, or a pause that ends at or after now: %s", pausedUntil)
+        .isTrue();
+    assertThat(pacer.serverSpacing(0)).isNotNegative();
+    assertThat(pacer.interval(0)).isNotNegative();
   }
 }
