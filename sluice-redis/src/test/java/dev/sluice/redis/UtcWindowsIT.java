@@ -26,10 +26,11 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * With real clocks, the in-memory store (fed the limiter's UTC epoch time) and Redis (on its own
- * {@code TIME}) put clock-aligned windows at the same UTC instants. Every assertion holds at any
- * moment: each store's window end is checked to be a UTC multiple of the window on its own clock,
- * and the two are compared only for decisions whose clock readings fell in the same window.
+ * With real clocks, the in-memory store (fed the limiter's UTC epoch time), the local fallback of a
+ * Redis store whose Redis is away, and Redis (on its own {@code TIME}) put clock-aligned windows at
+ * the same UTC instants. Every assertion holds at any moment: each store's window end is checked to
+ * be a UTC multiple of the window on its own clock, and the two are compared only for decisions
+ * whose clock readings fell in the same window.
  */
 class UtcWindowsIT {
   @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
@@ -92,13 +93,23 @@ class UtcWindowsIT {
     }
   }
 
-  private static Sample sample(MemoryStore memory, List<Limit> limits) {
+  /** The store compared with Redis, deciding at the time it is handed. */
+  private interface Local {
+    Decision decide(String key, List<Limit> limits, long nowNanos);
+  }
+
+  private static Local memory() {
+    MemoryStore memory = MemoryStore.create();
+    return (key, limits, now) -> memory.decide(key, limits, 1, now);
+  }
+
+  private static Sample sample(Local local, List<Limit> limits) {
     String key = "utc-" + KEYS.incrementAndGet();
-    long memoryNow = clock.epochNanos();
-    Decision inMemory = memory.decide(key, limits, 1, memoryNow);
+    long localNow = clock.epochNanos();
+    Decision inMemory = local.decide(key, limits, localNow);
     RedisDecision inRedis = redis.decideWithOrigin(key, limits, 1, clock.epochNanos());
     assertThat(inRedis.origin()).isEqualTo(RedisDecision.Origin.REDIS);
-    return new Sample(memoryNow, inMemory, inRedis.redisTimeMicros() * 1_000, inRedis.decision());
+    return new Sample(localNow, inMemory, inRedis.redisTimeMicros() * 1_000, inRedis.decision());
   }
 
   private static boolean clocksAgree(Sample sample) {
@@ -108,7 +119,33 @@ class UtcWindowsIT {
   @ParameterizedTest
   @MethodSource("windows")
   void bothStoresEndTheWindowAtTheSameUtcMultiple(Algorithm algorithm, Duration window) {
-    MemoryStore memory = MemoryStore.create();
+    assertSameWindows(memory(), algorithm, window);
+  }
+
+  @ParameterizedTest
+  @MethodSource("windows")
+  void theFallbackOfAStoreWhoseRedisIsAwayEndsTheWindowWhereRedisDoes(
+      Algorithm algorithm, Duration window) {
+    try (RedisStore away =
+        RedisStore.create(
+            RedisStoreConfig.builder()
+                .standalone("127.0.0.1:1")
+                .connectTimeout(Duration.ofMillis(200))
+                .onFailure(FailureMode.FALLBACK)
+                .connectInBackground()
+                .build())) {
+      assertSameWindows(
+          (key, limits, now) -> {
+            RedisDecision local = away.decideWithOrigin(key, limits, 1, now);
+            assertThat(local.origin()).isEqualTo(RedisDecision.Origin.FALLBACK);
+            return local.decision();
+          },
+          algorithm,
+          window);
+    }
+  }
+
+  private static void assertSameWindows(Local memory, Algorithm algorithm, Duration window) {
     List<Limit> limits = limits(algorithm, window, 10);
     long w = window.toNanos();
     int compared = 0;
@@ -140,7 +177,7 @@ class UtcWindowsIT {
 
   @Test
   void whenRedisOpensTheNextSecondTheMemoryStoreOpensItAtTheSameInstant() {
-    MemoryStore memory = MemoryStore.create();
+    Local memory = memory();
     List<Limit> limits = limits(Algorithm.FIXED_WINDOW, Duration.ofSeconds(1), 1);
     long w = Duration.ofSeconds(1).toNanos();
     // a fresh key in each store, both charged within one UTC second
@@ -170,7 +207,7 @@ class UtcWindowsIT {
 
     // the memory store's window ends exactly there: open from that instant, closed before it
     long now = clock.epochNanos();
-    Decision inMemory = memory.decide(key, limits, 1, now);
+    Decision inMemory = memory.decide(key, limits, now);
     if (now >= boundary) {
       assertThat(inMemory.allowed()).isTrue();
       assertThat(now + inMemory.resetAfterNanos(0))
