@@ -26,7 +26,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * }</pre>
  *
  * <p>The ticker starts at an arbitrary non-zero value so that code treating zero as "never" shows
- * up in tests. It is safe for concurrent use.
+ * up in tests. The wall clock moves with the ticker, and alone only through {@link #stepWall},
+ * which models a wall-clock step (an NTP step, an operator setting the date). It is safe for
+ * concurrent use.
  */
 public final class ManualTimeSource implements TimeSource {
   /** The default wall-clock start, a fixed instant so test output is repeatable. */
@@ -36,6 +38,7 @@ public final class ManualTimeSource implements TimeSource {
 
   private final AtomicLong nanos = new AtomicLong(ORIGIN_NANOS);
   private final Instant wallStart;
+  private final AtomicLong wallStepNanos = new AtomicLong();
   private final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
   private final PriorityBlockingQueue<Timer> timers = new PriorityBlockingQueue<>();
   private final AtomicLong timerSequence = new AtomicLong();
@@ -61,7 +64,21 @@ public final class ManualTimeSource implements TimeSource {
 
   @Override
   public Instant now() {
-    return wallStart.plusNanos(nanos.get() - ORIGIN_NANOS);
+    return wallStart.plusNanos(nanos.get() - ORIGIN_NANOS).plusNanos(wallStepNanos.get());
+  }
+
+  /**
+   * Steps the wall clock alone, forward or back, as an NTP step or an operator setting the date
+   * would: {@link #now()} moves by {@code step}, the monotonic ticker does not, so no waiter wakes
+   * and no delay completes. Steps add up.
+   *
+   * @param step how far to move the wall clock; negative moves it back
+   * @return this, for chaining
+   */
+  public ManualTimeSource stepWall(Duration step) {
+    Objects.requireNonNull(step, "step");
+    wallStepNanos.accumulateAndGet(Nanos.saturated(step), Nanos::saturatedAdd);
+    return this;
   }
 
   /**

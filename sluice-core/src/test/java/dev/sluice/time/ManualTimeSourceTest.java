@@ -33,6 +33,22 @@ class ManualTimeSourceTest {
   }
 
   @Test
+  void steppingTheWallClockMovesNeitherTheTickerNorAnyWaiter() {
+    long start = time.nanoTime();
+    CompletableFuture<Void> pending = time.delay(Duration.ofSeconds(1));
+
+    time.stepWall(Duration.ofHours(2)).stepWall(Duration.ofMinutes(-30));
+
+    assertThat(time.nanoTime()).isEqualTo(start);
+    assertThat(time.now()).isEqualTo(ManualTimeSource.DEFAULT_START.plus(Duration.ofMinutes(90)));
+    assertThat(pending).isNotDone();
+    time.advance(Duration.ofSeconds(1));
+    assertThat(pending).isDone();
+    assertThat(time.now())
+        .isEqualTo(ManualTimeSource.DEFAULT_START.plus(Duration.ofMinutes(90)).plusSeconds(1));
+  }
+
+  @Test
   void refusesToMoveBackwards() {
     assertThatThrownBy(() -> time.advance(Duration.ofSeconds(-1)))
         .isInstanceOf(IllegalArgumentException.class)

@@ -21,7 +21,8 @@ public enum Algorithm {
   GCRA("gcra"),
   /**
    * Two fixed-window counters weighted by the overlap of the sliding window with the previous one
-   * (an approximation; never admits more than {@code quota} inside one fixed window). Three longs.
+   * (an approximation; never admits more than {@code quota} inside one fixed window). The fixed
+   * windows are aligned to UTC (multiples of the window since the Unix epoch). Three longs.
    */
   SLIDING_WINDOW("sliding-window"),
   /**
@@ -30,8 +31,9 @@ public enum Algorithm {
    */
   SLIDING_LOG("sliding-log"),
   /**
-   * One counter per window; windows are aligned to the clock (multiples of the window). Two longs.
-   * Across a window edge a client can get up to {@code 2 * quota} permits within one window length.
+   * One counter per window; windows are aligned to UTC (multiples of the window since the Unix
+   * epoch, so a day window is a UTC day in every store). Two longs. Across a window edge a client
+   * can get up to {@code 2 * quota} permits within one window length.
    */
   FIXED_WINDOW("fixed-window");
 

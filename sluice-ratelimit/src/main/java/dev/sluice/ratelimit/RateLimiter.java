@@ -2,6 +2,7 @@ package dev.sluice.ratelimit;
 
 import dev.sluice.ratelimit.store.LimitStore;
 import dev.sluice.ratelimit.store.MemoryStore;
+import dev.sluice.time.EpochClock;
 import dev.sluice.time.TimeSource;
 import java.util.List;
 import java.util.Objects;
@@ -22,7 +23,13 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Safe for concurrent use; the {@link LimitStore} makes each decision atomically. Time comes
- * from the injected {@link TimeSource}.
+ * from the injected {@link TimeSource}, through an {@link EpochClock}: the store is handed UTC
+ * nanoseconds since the epoch, taken from the source's wall clock and advanced by its monotonic
+ * ticker, so clock-aligned windows ({@link Algorithm#FIXED_WINDOW}, {@link
+ * Algorithm#SLIDING_WINDOW}) fall on UTC multiples of their length in every store ("per day" is a
+ * UTC day, on every node and after every restart) while refills and waits are measured by the
+ * ticker. A step of the wall clock forward counts as time passing; a step back holds time still
+ * until the wall clock has caught up, so no window is used twice.
  */
 public final class RateLimiter {
   /** The most limits one key may carry in one decision. */
@@ -30,10 +37,12 @@ public final class RateLimiter {
 
   private final LimitStore store;
   private final TimeSource time;
+  private final EpochClock clock;
 
   private RateLimiter(Builder builder) {
     this.store = builder.store != null ? builder.store : MemoryStore.create();
     this.time = builder.time;
+    this.clock = EpochClock.of(time);
   }
 
   /**
@@ -76,7 +85,7 @@ public final class RateLimiter {
       throw new IllegalArgumentException("cost must be >= 1, was " + cost);
     }
     checkLimits(limits);
-    return store.decide(key, limits, cost, time.nanoTime());
+    return store.decide(key, limits, cost, clock.epochNanos());
   }
 
   private static void checkLimits(List<Limit> limits) {

@@ -3,9 +3,11 @@ package dev.sluice.ratelimit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.ratelimit.store.LimitStore;
+import dev.sluice.time.EpochClock;
 import dev.sluice.time.ManualTimeSource;
 import java.math.BigInteger;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,6 +27,13 @@ import net.jqwik.api.constraints.LongRange;
  */
 public abstract class AlgorithmContract {
   private static final AtomicLong RUN = new AtomicLong();
+
+  /**
+   * The manual clock's wall start: near the epoch, so that the UTC epoch nanoseconds the limiter
+   * hands its store stay below 2^53 and exact in a script computing in doubles (Redis' Lua on the
+   * caller's clock); windows still fall on UTC multiples.
+   */
+  protected static final Instant START = Instant.ofEpochSecond(1_000);
 
   /**
    * The store for one arrival sequence: a fresh one, or one shared by every sequence (each sequence
@@ -67,7 +76,7 @@ public abstract class AlgorithmContract {
 
   /** Runs the sequence under a fresh key, returning the decision of every arrival. */
   private List<Decision> run(List<Limit> limits, List<Arrival> arrivals) {
-    ManualTimeSource time = new ManualTimeSource();
+    ManualTimeSource time = new ManualTimeSource(START);
     RateLimiter limiter = RateLimiter.builder().timeSource(time).store(store()).build();
     String key = "client-" + RUN.incrementAndGet();
     List<Decision> decisions = new ArrayList<>();
@@ -253,7 +262,8 @@ public abstract class AlgorithmContract {
 
   private static long[] times(List<Arrival> arrivals) {
     long[] times = new long[arrivals.size()];
-    long t = new ManualTimeSource().nanoTime();
+    // the time the limiter hands its store: the manual source's wall clock, in UTC epoch nanos
+    long t = EpochClock.epochNanos(START);
     for (int i = 0; i < arrivals.size(); i++) {
       t += arrivals.get(i).gapNanos();
       times[i] = t;

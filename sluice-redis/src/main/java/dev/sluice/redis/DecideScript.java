@@ -41,7 +41,9 @@ final class DecideScript {
 
   /**
    * Time from the caller, in nanoseconds, and no expiry: only for a single caller whose clock is
-   * the reference (tests comparing the script with the in-memory engine step for step).
+   * the reference (tests comparing the script with the in-memory engine step for step). Lua
+   * computes in doubles, so the caller's times must stay below 2^53 ns (about 104 days after the
+   * epoch): a manual clock whose wall clock starts near 1970.
    */
   static DecideScript callerClock() {
     return new DecideScript(1, false);

@@ -157,7 +157,9 @@ public final class RedisStore implements LimitStore, AutoCloseable {
    * @param key the thing being limited
    * @param limits its limits: 1 to 64, with distinct ids
    * @param cost permits wanted, at least 1
-   * @param nowNanos the caller's time, for the local caches and the fallback store
+   * @param nowNanos the caller's time, UTC epoch nanoseconds advancing monotonically as {@link
+   *     dev.sluice.ratelimit.RateLimiter} hands it, for the local caches and the fallback store
+   *     (whose windows then fall on the same UTC multiples as Redis')
    * @return the decision and its origin
    */
   public RedisDecision decideWithOrigin(String key, List<Limit> limits, long cost, long nowNanos) {

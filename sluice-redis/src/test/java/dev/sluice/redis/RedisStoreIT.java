@@ -171,7 +171,7 @@ class RedisStoreIT {
 
   @Test
   void largeNumbersOnTheCallersClockMatchTheEngineExactly() {
-    ManualTimeSource time = new ManualTimeSource();
+    ManualTimeSource time = CallerClockStores.nearEpoch();
     RedisServer server = REDIS.server();
     try (RedisStore exact =
         RedisStore.withCallerClock(
@@ -203,7 +203,7 @@ class RedisStoreIT {
 
   @Test
   void aChangedSlidingLogThatRefusesWritesNothingAndKeepsTheOldEntriesAgeing() {
-    ManualTimeSource time = new ManualTimeSource();
+    ManualTimeSource time = CallerClockStores.nearEpoch();
     RedisServer server = REDIS.server();
     try (RedisStore exact =
         RedisStore.withCallerClock(

@@ -174,7 +174,7 @@ class RedisStoreMatchesEngineIT {
 
   /** Runs the first half of the arrivals with {@code first}, the rest with {@code second}. */
   private static void compare(List<Limit> first, List<Limit> second, List<long[]> arrivals) {
-    ManualTimeSource time = new ManualTimeSource();
+    ManualTimeSource time = CallerClockStores.nearEpoch();
     RateLimiter engine =
         RateLimiter.builder().timeSource(time).store(MemoryStore.withMaxKeys(10)).build();
     RateLimiter redis = RateLimiter.builder().timeSource(time).store(store).build();

@@ -4,8 +4,8 @@ import dev.sluice.ratelimit.Limit;
 
 /**
  * A fixed window over two longs: the start of the current window and the permits taken in it.
- * Windows are aligned to the clock (multiples of the window length), so forgetting an idle key
- * changes nothing it would observe.
+ * Windows are aligned to the clock (multiples of the window length of the store's time, UTC
+ * nanoseconds since the epoch), so forgetting an idle key changes nothing it would observe.
  */
 final class FixedWindow implements Transition {
   static final FixedWindow INSTANCE = new FixedWindow();

@@ -13,7 +13,7 @@ public interface Snapshot extends Decision {
   /**
    * The time the decision was made at; later decisions on the key act no earlier than this.
    *
-   * @return nanoseconds of the caller's time source
+   * @return the caller's time, UTC nanoseconds since the epoch
    */
   long nowNanos();
 
@@ -21,7 +21,7 @@ public interface Snapshot extends Decision {
    * The time at which every limit is whole again if nothing more is taken; from then on the state
    * equals a fresh one and may be forgotten.
    *
-   * @return nanoseconds of the caller's time source
+   * @return the caller's time, UTC nanoseconds since the epoch
    */
   long wholeAt();
 

@@ -10,8 +10,17 @@ import java.util.List;
  * limit admits the cost. That is one compare-and-set loop in {@link MemoryStore} and one script
  * evaluation in a remote store, never a read-modify-write split across calls.
  *
- * <p>Implementations are safe for concurrent use. A store that keeps its own clock (a Redis server)
- * may use it instead of {@code nowNanos}; it then reports times relative to that clock.
+ * <p><b>Time.</b> {@code nowNanos} is UTC time in nanoseconds since the Unix epoch, advancing
+ * monotonically: what an {@link dev.sluice.time.EpochClock} reads, as {@link
+ * dev.sluice.ratelimit.RateLimiter} hands it. A store aligns clock-aligned windows (fixed and
+ * sliding) to multiples of their length in this time, so they fall on UTC boundaries (a day window
+ * is a UTC day), and measures every interval (refills, emission intervals, retry-after) as a
+ * difference of two such values. Readings of concurrent callers may arrive slightly out of order: a
+ * store acts, for each key, at the latest time it has seen for that key, so time never goes back
+ * for a key. A store that keeps its own clock (a Redis server, whose {@code TIME} is also UTC since
+ * the epoch) may use it instead of {@code nowNanos}; it then reports times relative to that clock.
+ *
+ * <p>Implementations are safe for concurrent use.
  */
 public interface LimitStore {
   /**
@@ -25,7 +34,8 @@ public interface LimitStore {
    * @param key the client, endpoint or other thing being limited
    * @param limits the limits of the key: 1 to 64, with distinct ids
    * @param cost permits wanted, at least 1
-   * @param nowNanos the current reading of the caller's time source
+   * @param nowNanos the caller's time: UTC nanoseconds since the Unix epoch, advancing
+   *     monotonically (see the class comment)
    * @return the decision
    */
   Decision decide(String key, List<Limit> limits, long cost, long nowNanos);

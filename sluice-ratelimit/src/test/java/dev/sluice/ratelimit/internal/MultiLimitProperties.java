@@ -7,6 +7,7 @@ import dev.sluice.ratelimit.Decision;
 import dev.sluice.ratelimit.Limit;
 import dev.sluice.ratelimit.RateLimiter;
 import dev.sluice.ratelimit.store.MemoryStore;
+import dev.sluice.time.EpochClock;
 import dev.sluice.time.ManualTimeSource;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,10 +72,12 @@ class MultiLimitProperties {
     ManualTimeSource time = new ManualTimeSource();
     RateLimiter limiter =
         RateLimiter.builder().timeSource(time).store(MemoryStore.withMaxKeys(4)).build();
+    // the time the limiter hands its store: the same clock over the same source reads the same
+    EpochClock clock = EpochClock.of(time);
     long[][] singles = new long[limits.size()][];
     for (long[] arrival : arrivals) {
       time.advanceNanos(arrival[0]);
-      long now = time.nanoTime();
+      long now = clock.epochNanos();
       for (int i = 0; i < limits.size(); i++) {
         if (singles[i] == null) {
           // windows align to a key's first request
