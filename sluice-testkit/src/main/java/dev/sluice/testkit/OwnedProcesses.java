@@ -39,6 +39,7 @@ final class OwnedProcesses {
   static final Duration GRACE = Duration.ofSeconds(5);
 
   private static final String SUFFIX = ".pid";
+  private static final String DELETED = " (deleted)";
   private static final Map<Long, Owned> OWNED = new ConcurrentHashMap<>();
   private static final AtomicBoolean HOOKED = new AtomicBoolean();
 
@@ -195,7 +196,7 @@ final class OwnedProcesses {
     text.append("# ").append(name).append('\n');
     text.append("pid=").append(server.pid()).append('\n');
     text.append("start=").append(info.startInstant().map(Object::toString).orElse("")).append('\n');
-    text.append("command=").append(info.command().orElse("")).append('\n');
+    text.append("command=").append(executable(server)).append('\n');
     text.append("owner=").append(ProcessHandle.current().pid()).append('\n');
     text.append("ownerStart=")
         .append(owner.startInstant().map(Object::toString).orElse(""))
@@ -212,6 +213,17 @@ final class OwnedProcesses {
       throw new UncheckedIOException("cannot write the pid file " + file + " of " + name, e);
     }
     return file;
+  }
+
+  /**
+   * The process's executable; Linux marks one whose file was deleted since it started (the
+   * extracted redis-server is deleted when its JVM exits) with a {@code " (deleted)"} suffix.
+   */
+  private static String executable(ProcessHandle process) {
+    String command = process.info().command().orElse("?");
+    return command.endsWith(DELETED)
+        ? command.substring(0, command.length() - DELETED.length())
+        : command;
   }
 
   private static Optional<Properties> read(Path file) {
