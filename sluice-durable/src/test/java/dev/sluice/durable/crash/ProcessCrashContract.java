@@ -44,6 +44,11 @@ abstract class ProcessCrashContract {
 
   @TempDir Path directory;
 
+  /** What happened when, for a failure message. */
+  private final List<String> timeline = new ArrayList<>();
+
+  private long startedAt;
+
   /** The store the test dispatches with and inspects. */
   abstract ExecutionStore openStore() throws Exception;
 
@@ -72,6 +77,13 @@ abstract class ProcessCrashContract {
                 WorkerProcesses.outputDirectory(kind() + "-crash"))) {
       try {
         runBatchWithKills(store, workers, ids, killedPids, recoveries);
+        checkStepLog(Files.readAllLines(log), killedPids, ids.size());
+        System.out.printf(
+            "%s crash test: %d tasks, %d kills, lease %d ms, kill-to-resumed ms %s%n",
+            kind(), ids.size(), KILLS, LEASE_MILLIS, recoveries);
+        assertThat(recoveries).isNotEmpty();
+        assertThat(recoveries)
+            .allSatisfy(ms -> assertThat(ms).isBetween(LEASE_MILLIS / 4, LEASE_MILLIS + 3_000));
       } catch (AssertionError | RuntimeException e) {
         throw new AssertionError(
             e.getMessage()
@@ -84,18 +96,7 @@ abstract class ProcessCrashContract {
             e);
       }
     }
-
-    checkStepLog(Files.readAllLines(log), killedPids, ids.size());
-    System.out.printf(
-        "%s crash test: %d tasks, %d kills, lease %d ms, kill-to-resumed ms %s%n",
-        kind(), ids.size(), KILLS, LEASE_MILLIS, recoveries);
-    assertThat(recoveries).isNotEmpty();
-    assertThat(recoveries)
-        .allSatisfy(ms -> assertThat(ms).isBetween(LEASE_MILLIS / 4, LEASE_MILLIS + 3_000));
   }
-
-  private final List<String> timeline = new ArrayList<>();
-  private long startedAt;
 
   private void event(String what) {
     timeline.add((System.nanoTime() - startedAt) / 1_000_000 + " " + what);
