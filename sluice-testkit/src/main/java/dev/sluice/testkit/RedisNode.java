@@ -1,5 +1,6 @@
 package dev.sluice.testkit;
 
+import dev.sluice.time.TimeSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A redis-server process started with extra arguments, for topologies {@link RedisServer} does not
@@ -27,9 +27,15 @@ import java.util.concurrent.TimeUnit;
  *   ...
  * }
  * }</pre>
+ *
+ * <p>However the run ends, the process does not outlive it: {@link #stop()} kills it after a grace
+ * period, a shutdown hook stops it when the JVM exits, and a node orphaned by a JVM that was
+ * SIGKILLed is stopped by the next node or server start (pid files in {@code
+ * ${java.io.tmpdir}/sluice-testkit/pids}).
  */
 public final class RedisNode implements AutoCloseable {
   private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(20);
+  private static final Duration PING_INTERVAL = Duration.ofMillis(20);
 
   private final Path binary;
   private final Path workDir;
@@ -37,6 +43,7 @@ public final class RedisNode implements AutoCloseable {
   private final int port;
   private final List<String> command;
   private Process process;
+  private OwnedProcesses.Owned owned;
 
   private RedisNode(Path binary, Path workDir, int port, List<String> command) {
     this.binary = binary;
@@ -194,18 +201,34 @@ public final class RedisNode implements AutoCloseable {
 
   /** Kills the process at once (SIGKILL), like a crash. */
   public void kill() {
-    if (process != null) {
-      process.destroyForcibly();
-      awaitExit();
+    if (owned != null) {
+      owned.kill();
+      owned = null;
     }
   }
 
-  /** Stops the process (SIGTERM) and waits for it. */
+  /**
+   * Stops the process (SIGTERM) and waits for it; kills it if it has not exited after a few
+   * seconds.
+   */
   public void stop() {
-    if (process != null) {
-      process.destroy();
-      awaitExit();
+    if (owned != null) {
+      owned.stop();
+      owned = null;
     }
+  }
+
+  /**
+   * The server's process id, for tests of the fixture's own lifecycle.
+   *
+   * @return the pid of the running (or last) process
+   * @throws IllegalStateException if the node was never launched
+   */
+  public long pid() {
+    if (process == null) {
+      throw new IllegalStateException("redis node on port " + port + " was never started");
+    }
+    return process.pid();
   }
 
   /**
@@ -244,6 +267,7 @@ public final class RedisNode implements AutoCloseable {
   }
 
   private void launch() {
+    OwnedProcesses.reapOrphans();
     try {
       process =
           new ProcessBuilder(command)
@@ -254,23 +278,28 @@ public final class RedisNode implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException("cannot start " + command + ": " + e.getMessage(), e);
     }
-    long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
+    Process started = process;
+    owned = OwnedProcesses.own(started.toHandle(), "redis-server " + endpoint(), started::destroy);
+    TimeSource time = TimeSource.system();
+    long deadline = time.deadlineAfter(STARTUP_TIMEOUT);
+    while (time.nanoTime() - deadline < 0) {
+      if (!started.isAlive()) {
+        stop();
         throw new IllegalStateException(
-            "redis node exited with " + process.exitValue() + " on port " + port + ":\n" + logs());
+            "redis node exited with " + started.exitValue() + " on port " + port + ":\n" + logs());
       }
       if (answersPing()) {
         return;
       }
       try {
-        TimeUnit.MILLISECONDS.sleep(20);
+        time.sleep(PING_INTERVAL);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+        kill();
         throw new IllegalStateException("interrupted while starting redis node", e);
       }
     }
-    process.destroyForcibly();
+    kill();
     throw new IllegalStateException(
         "redis node did not answer PING on port " + port + " within " + STARTUP_TIMEOUT);
   }
@@ -288,16 +317,6 @@ public final class RedisNode implements AutoCloseable {
       return reply.equals("+PONG\r\n") || reply.startsWith("-NOAUTH");
     } catch (IOException notYet) {
       return false;
-    }
-  }
-
-  private void awaitExit() {
-    try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 }

@@ -7,7 +7,10 @@ package dev.sluice.testkit;
  * build shipped inside the {@code com.github.codemonstur:embedded-redis} artifact, extracted once
  * per JVM. Persistence is off, so a restart starts empty. {@link #kill()} sends SIGKILL and {@link
  * #restart()} starts a new server on the same port, for outage and recovery tests. For cluster
- * nodes, replicas and sentinels use {@link RedisNode}, which this class runs on.
+ * nodes, replicas and sentinels use {@link RedisNode}, which this class runs on. A server never
+ * outlives the run: a shutdown hook stops it when the JVM exits, and one orphaned by a JVM that was
+ * SIGKILLed is stopped by the next server start (pid files in {@code
+ * ${java.io.tmpdir}/sluice-testkit/pids}).
  *
  * <pre>{@code
  * try (RedisServer redis = RedisServer.start()) {
@@ -69,7 +72,19 @@ public final class RedisServer implements AutoCloseable {
     return node.isRunning();
   }
 
-  /** Stops the server gracefully (SIGTERM) and waits for it to exit. */
+  /**
+   * The server's process id, for tests of the fixture's own lifecycle.
+   *
+   * @return the pid
+   */
+  public long pid() {
+    return node.pid();
+  }
+
+  /**
+   * Stops the server gracefully (SIGTERM) and waits for it to exit; kills it if it has not exited
+   * after a few seconds.
+   */
   public void stop() {
     node.stop();
   }

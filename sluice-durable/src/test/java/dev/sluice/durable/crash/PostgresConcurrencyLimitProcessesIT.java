@@ -36,7 +36,14 @@ class PostgresConcurrencyLimitProcessesIT {
       try (PostgresExecutionStore store =
               PostgresExecutionStore.builder().url(url).concurrencyLimit("limited.work", 3).open();
           WorkerProcesses workers =
-              new WorkerProcesses("postgres", url, log, 5_000, 3, 100, directory)) {
+              new WorkerProcesses(
+                  "postgres",
+                  url,
+                  log,
+                  5_000,
+                  3,
+                  100,
+                  WorkerProcesses.outputDirectory("postgres-limit"))) {
         for (int i = 1; i <= 4; i++) {
           workers.start("p" + i);
         }

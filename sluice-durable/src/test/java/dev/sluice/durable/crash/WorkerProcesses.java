@@ -1,24 +1,39 @@
 package dev.sluice.durable.crash;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
+import static org.awaitility.Awaitility.await;
 
-/** Starts {@link CrashWorker} JVMs with the JDK and class path of the running test. */
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
+
+/**
+ * Starts {@link CrashWorker} JVMs with the JDK and class path of the running test. Each worker's
+ * stdout and stderr go to {@code WORKER_ID.log} in an output directory that outlives the test
+ * (under {@code target/crash-workers/}), and {@link #report()} gives their tails for a failure
+ * message.
+ */
 final class WorkerProcesses implements AutoCloseable {
+  /** How long a worker JVM may take to report ready; generous for a loaded machine. */
+  static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(90);
+
+  private static final int TAIL_LINES = 40;
+
   private final String kind;
   private final String db;
   private final Path log;
   private final long leaseMillis;
   private final int concurrency;
   private final long stepMillis;
-  private final Path directory;
-  private final List<Process> started = new ArrayList<>();
+  private final Path outputDirectory;
+  private final Map<String, Process> started = new LinkedHashMap<>();
 
   WorkerProcesses(
       String kind,
@@ -27,17 +42,33 @@ final class WorkerProcesses implements AutoCloseable {
       long leaseMillis,
       int concurrency,
       long stepMillis,
-      Path directory) {
+      Path outputDirectory) {
     this.kind = kind;
     this.db = db;
     this.log = log;
     this.leaseMillis = leaseMillis;
     this.concurrency = concurrency;
     this.stepMillis = stepMillis;
-    this.directory = directory;
+    this.outputDirectory = outputDirectory;
+    try {
+      Files.createDirectories(outputDirectory);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + outputDirectory, e);
+    }
   }
 
-  /** Starts a worker and waits until it reports ready. */
+  /**
+   * A fresh directory for worker output under {@code target/crash-workers/}, kept after the run.
+   *
+   * @param name the test's name, such as {@code sqlite-crash}
+   * @return the directory path (created by the constructor)
+   */
+  static Path outputDirectory(String name) {
+    return Path.of("target", "crash-workers", name + "-" + System.currentTimeMillis())
+        .toAbsolutePath();
+  }
+
+  /** Starts a worker and waits until it reports ready (or dies, or takes too long). */
   Process start(String workerId) throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> command =
@@ -55,19 +86,60 @@ final class WorkerProcesses implements AutoCloseable {
             Long.toString(leaseMillis),
             Integer.toString(concurrency),
             Long.toString(stepMillis));
+    Path output = outputFile(workerId);
     Process process =
         new ProcessBuilder(command)
-            .redirectError(directory.resolve(workerId + ".err").toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
             .start();
-    started.add(process);
-    BufferedReader out =
-        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-    String line = out.readLine();
-    if (line == null || !line.startsWith("ready")) {
+    started.put(workerId, process);
+    try {
+      await()
+          .atMost(STARTUP_TIMEOUT)
+          .pollInterval(Duration.ofMillis(20))
+          .until(() -> !process.isAlive() || read(output).contains("ready "));
+    } catch (ConditionTimeoutException e) {
       throw new IllegalStateException(
-          "worker " + workerId + " did not start; see " + directory.resolve(workerId + ".err"));
+          "worker "
+              + workerId
+              + " did not report ready within "
+              + STARTUP_TIMEOUT
+              + "\n"
+              + report(),
+          e);
+    }
+    if (!process.isAlive()) {
+      throw new IllegalStateException(
+          "worker " + workerId + " exited before it was ready\n" + report());
     }
     return process;
+  }
+
+  /**
+   * The state of every worker started so far and the tail of its output.
+   *
+   * @return text for a failure message
+   */
+  String report() {
+    StringBuilder text = new StringBuilder("worker output in ").append(outputDirectory);
+    for (Map.Entry<String, Process> worker : started.entrySet()) {
+      Process process = worker.getValue();
+      List<String> lines = read(outputFile(worker.getKey())).lines().toList();
+      text.append("\n--- ")
+          .append(worker.getKey())
+          .append(" pid ")
+          .append(process.pid())
+          .append(process.isAlive() ? " alive" : " exited " + process.exitValue())
+          .append(", last ")
+          .append(Math.min(lines.size(), TAIL_LINES))
+          .append(" of ")
+          .append(lines.size())
+          .append(" lines ---");
+      for (String line : lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size())) {
+        text.append('\n').append(line);
+      }
+    }
+    return text.toString();
   }
 
   /** SIGKILL: no shutdown hook, no hand-back, no last heartbeat. */
@@ -78,8 +150,20 @@ final class WorkerProcesses implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
-    for (Process process : started) {
+    for (Process process : started.values()) {
       kill(process);
+    }
+  }
+
+  private Path outputFile(String workerId) {
+    return outputDirectory.resolve(workerId + ".log");
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+    } catch (IOException e) {
+      return "(cannot read " + file + ": " + e + ")";
     }
   }
 }
