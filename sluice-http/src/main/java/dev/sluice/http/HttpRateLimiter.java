@@ -73,13 +73,16 @@ public final class HttpRateLimiter {
   }
 
   /**
-   * Starts a limiter from a loaded configuration (its policy and in-memory bounds).
+   * Starts a limiter from a loaded configuration: its policy, in-memory bounds and the client
+   * identity of its {@code [http.identity]} table (see {@code docs/http.md}).
    *
    * @param config the configuration, such as {@code TomlConfigLoader.load(...)} returns
    * @return a builder
+   * @throws dev.sluice.ratelimit.RateLimitConfigException if the {@code [http]} table breaks a rule
    */
   public static Builder builder(RateLimitConfig config) {
     Builder b = new Builder(config.policy());
+    b.identity = HttpConfig.identity(config.http());
     b.limiter = RateLimiter.builder().store(MemoryStore.withMaxKeys(config.maxKeys())).build();
     b.maxPenalized = config.maxPenalizedClients();
     return b;
@@ -118,10 +121,17 @@ public final class HttpRateLimiter {
         return refusal(401, "Unauthorized", "The bearer token was not accepted.", request);
       }
     }
-    Request policyRequest =
-        token.verified()
-            ? Request.authenticated(request.method(), path, address, token.userId(), token.tier())
-            : Request.anonymous(request.method(), path, address);
+    Request policyRequest;
+    if (token.verified()) {
+      policyRequest =
+          Request.authenticated(request.method(), path, address, token.userId(), token.tier());
+    } else {
+      String keyed = identity.apiKeyIdentity(request);
+      policyRequest =
+          keyed == null
+              ? Request.anonymous(request.method(), path, address)
+              : Request.keyed(request.method(), path, address, keyed);
+    }
     Verdict verdict = enforcer.evaluate(policyRequest);
     List<String> headers = new ArrayList<>(12);
     Decision decision = verdict.decision();
