@@ -30,12 +30,15 @@ import java.util.Objects;
  * @param trustedHops when above 0, the number of proxies in front (hop-count mode): the peer is
  *     always believed and the client is the entry {@code trustedHops} from the right
  * @param ipv6PrefixLength IPv6 addresses are counted per prefix of this length, 1-128
+ * @param apiKey when set, a request that sends an API key is counted under the key's digest instead
+ *     of its address (see {@link ApiKeyIdentity}); null to count by address only
  */
 public record ClientIdentity(
     List<AddressRange> trustedProxies,
     ForwardingHeader header,
     int trustedHops,
-    int ipv6PrefixLength) {
+    int ipv6PrefixLength,
+    ApiKeyIdentity apiKey) {
   /** The default IPv6 prefix a client is counted under. */
   public static final int DEFAULT_IPV6_PREFIX = 64;
 
@@ -82,7 +85,11 @@ public record ClientIdentity(
    * @return the address text
    */
   public String clientAddress(HttpRequestView request) {
-    byte[] peer = peerBytes(request.peerAddress());
+    String peerText = request.peerAddress();
+    if (trustedHops == 0 && trustedProxies.isEmpty() && canonicalIpv4(peerText)) {
+      return peerText; // a dotted quad that parses is already in canonical text
+    }
+    byte[] peer = peerBytes(peerText);
     if (peer == null) {
       // not a literal (a unix socket, say): count it as it is, all such peers together
       return request.peerAddress();
@@ -96,6 +103,54 @@ public record ClientIdentity(
       client = trustedHops > 0 ? byHops(hops) : rightmostUntrusted(hops);
     }
     return format(client != null ? client : peer);
+  }
+
+  /**
+   * The identity key of the API key a request sends, when API-key identity is on.
+   *
+   * @param request the request
+   * @return {@code key:<digest>}, or null to count the request by address
+   */
+  public String apiKeyIdentity(HttpRequestView request) {
+    return apiKey == null ? null : apiKey.identityOf(request.headers(apiKey.header()));
+  }
+
+  /**
+   * Whether a text is an IPv4 literal {@link IpLiteral#parse} accepts: four decimal parts of 0-255
+   * without leading zeros. Such text is its own canonical form.
+   */
+  static boolean canonicalIpv4(String text) {
+    if (text == null) {
+      return false;
+    }
+    int n = text.length();
+    if (n < 7 || n > 15) {
+      return false;
+    }
+    int parts = 0;
+    int value = 0;
+    int digits = 0;
+    for (int i = 0; i <= n; i++) {
+      char c = i < n ? text.charAt(i) : '.';
+      if (c == '.') {
+        if (digits == 0 || ++parts > 4) {
+          return false;
+        }
+        value = 0;
+        digits = 0;
+      } else if (c >= '0' && c <= '9') {
+        if (digits > 0 && value == 0) {
+          return false;
+        }
+        value = value * 10 + (c - '0');
+        if (++digits > 3 || value > 255) {
+          return false;
+        }
+      } else {
+        return false;
+      }
+    }
+    return parts == 4;
   }
 
   /** The rightmost hop that is not trusted, or null when the chain cannot be read that far. */
@@ -152,8 +207,47 @@ public record ClientIdentity(
     private ForwardingHeader header = ForwardingHeader.X_FORWARDED_FOR;
     private int trustedHops;
     private int ipv6Prefix = DEFAULT_IPV6_PREFIX;
+    private String apiKeyHeader;
+    private int apiKeyMaxLength = ApiKeyIdentity.DEFAULT_MAX_LENGTH;
+    private List<String> knownApiKeys = List.of();
 
     private Builder() {}
+
+    /**
+     * Counts a request that sends an API key in this header under the key (its digest) instead of
+     * its address; off by default. A verified token's user still comes first.
+     *
+     * @param name such as {@code X-API-Key}; null turns it off
+     * @return this builder
+     */
+    public Builder apiKeyHeader(String name) {
+      this.apiKeyHeader = name;
+      return this;
+    }
+
+    /**
+     * Sets the longest header value taken as an API key; {@value ApiKeyIdentity#DEFAULT_MAX_LENGTH}
+     * by default. Longer values are counted by address.
+     *
+     * @param length 1 to {@value ApiKeyIdentity#MAX_LENGTH_LIMIT}
+     * @return this builder
+     */
+    public Builder apiKeyMaxLength(int length) {
+      this.apiKeyMaxLength = length;
+      return this;
+    }
+
+    /**
+     * Accepts only these API keys as identities; by default any well-formed key is one.
+     *
+     * @param sha256Digests the SHA-256 hex digest of each accepted key ({@link
+     *     ApiKeyIdentity#digest}), so the configuration holds no secret
+     * @return this builder
+     */
+    public Builder knownApiKeys(List<String> sha256Digests) {
+      this.knownApiKeys = List.copyOf(sha256Digests);
+      return this;
+    }
 
     /**
      * Sets the trusted proxies, as address literals or CIDR ranges.
@@ -214,7 +308,17 @@ public record ClientIdentity(
      * @throws RateLimitConfigException if a value is out of range
      */
     public ClientIdentity build() {
-      return new ClientIdentity(trusted, header, trustedHops, ipv6Prefix);
+      if (apiKeyHeader == null
+          && (apiKeyMaxLength != ApiKeyIdentity.DEFAULT_MAX_LENGTH || !knownApiKeys.isEmpty())) {
+        throw new RateLimitConfigException(
+            "identity.api-key-header must be set when identity.api-key-max-length or"
+                + " identity.api-keys-sha256 is, was not set");
+      }
+      ApiKeyIdentity apiKey =
+          apiKeyHeader == null
+              ? null
+              : ApiKeyIdentity.of(apiKeyHeader, apiKeyMaxLength, knownApiKeys);
+      return new ClientIdentity(trusted, header, trustedHops, ipv6Prefix, apiKey);
     }
   }
 }

@@ -1,8 +1,8 @@
 package dev.sluice.http;
 
+import dev.sluice.ratelimit.policy.Request;
 import dev.sluice.ratelimit.policy.Verdict;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.function.BiConsumer;
 
 /**
@@ -15,21 +15,21 @@ public final class HttpOutcome {
   private final String contentType;
   private final String body;
   private final Verdict verdict;
-  private final String identity;
+  private final Request counted;
 
   HttpOutcome(
       int status,
-      List<String> headers,
+      String[] headers,
       String contentType,
       String body,
       Verdict verdict,
-      String identity) {
+      Request counted) {
     this.status = status;
-    this.headers = headers.toArray(new String[0]);
+    this.headers = headers; // name/value pairs; a null name ends them
     this.contentType = contentType;
     this.body = body;
     this.verdict = verdict;
-    this.identity = identity;
+    this.counted = counted;
   }
 
   /**
@@ -56,7 +56,7 @@ public final class HttpOutcome {
    * @param sink receives name and value
    */
   public void forEachHeader(BiConsumer<String, String> sink) {
-    for (int i = 0; i < headers.length; i += 2) {
+    for (int i = 0; i < headers.length && headers[i] != null; i += 2) {
       sink.accept(headers[i], headers[i + 1]);
     }
   }
@@ -68,7 +68,7 @@ public final class HttpOutcome {
    * @return the value, or null
    */
   public String header(String name) {
-    for (int i = 0; i < headers.length; i += 2) {
+    for (int i = 0; i < headers.length && headers[i] != null; i += 2) {
       if (headers[i].equalsIgnoreCase(name)) {
         return headers[i + 1];
       }
@@ -109,6 +109,6 @@ public final class HttpOutcome {
    * @return the identity key, or null when the policy was not consulted
    */
   public String identity() {
-    return identity;
+    return counted == null ? null : counted.identity(); // built on demand, not per request
   }
 }

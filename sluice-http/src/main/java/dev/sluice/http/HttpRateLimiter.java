@@ -9,8 +9,6 @@ import dev.sluice.ratelimit.policy.Request;
 import dev.sluice.ratelimit.policy.Verdict;
 import dev.sluice.ratelimit.store.MemoryStore;
 import dev.sluice.time.TimeSource;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -46,7 +44,7 @@ public final class HttpRateLimiter {
   private final ClientIdentity identity;
   private final TokenVerifier tokens;
   private final InvalidTokenAction onInvalidToken;
-  private final HeaderDialect dialect;
+  private final RateLimitFields fields;
   private final String documentationUrl;
   private final DecisionListener listener;
   private final AtomicBoolean listenerFailureLogged = new AtomicBoolean();
@@ -57,7 +55,7 @@ public final class HttpRateLimiter {
     this.identity = b.identity;
     this.tokens = b.tokens;
     this.onInvalidToken = b.onInvalidToken;
-    this.dialect = b.dialect;
+    this.fields = new RateLimitFields(b.dialect);
     this.documentationUrl = b.documentationUrl;
     this.listener = b.listener;
   }
@@ -73,13 +71,16 @@ public final class HttpRateLimiter {
   }
 
   /**
-   * Starts a limiter from a loaded configuration (its policy and in-memory bounds).
+   * Starts a limiter from a loaded configuration: its policy, in-memory bounds and the client
+   * identity of its {@code [http.identity]} table (see {@code docs/http.md}).
    *
    * @param config the configuration, such as {@code TomlConfigLoader.load(...)} returns
    * @return a builder
+   * @throws dev.sluice.ratelimit.RateLimitConfigException if the {@code [http]} table breaks a rule
    */
   public static Builder builder(RateLimitConfig config) {
     Builder b = new Builder(config.policy());
+    b.identity = HttpConfig.identity(config.http());
     b.limiter = RateLimiter.builder().store(MemoryStore.withMaxKeys(config.maxKeys())).build();
     b.maxPenalized = config.maxPenalizedClients();
     return b;
@@ -101,7 +102,7 @@ public final class HttpRateLimiter {
    * @return the outcome
    */
   public HttpOutcome decide(HttpRequestView request) {
-    long started = time.nanoTime();
+    long started = listener == null ? 0 : time.nanoTime();
     String path = request.path();
     if (path.length() > MAX_PATH_LENGTH) {
       return refusal(
@@ -118,29 +119,33 @@ public final class HttpRateLimiter {
         return refusal(401, "Unauthorized", "The bearer token was not accepted.", request);
       }
     }
-    Request policyRequest =
-        token.verified()
-            ? Request.authenticated(request.method(), path, address, token.userId(), token.tier())
-            : Request.anonymous(request.method(), path, address);
-    Verdict verdict = enforcer.evaluate(policyRequest);
-    List<String> headers = new ArrayList<>(12);
-    Decision decision = verdict.decision();
-    if (decision != null && dialect != HeaderDialect.NONE) {
-      RateLimitFields.append(decision, dialect, headers);
+    Request policyRequest;
+    if (token.verified()) {
+      policyRequest =
+          Request.authenticated(request.method(), path, address, token.userId(), token.tier());
+    } else {
+      String keyed = identity.apiKeyIdentity(request);
+      policyRequest =
+          keyed == null
+              ? Request.anonymous(request.method(), path, address)
+              : Request.keyed(request.method(), path, address, keyed);
     }
-    String key = policyRequest.identity();
+    Verdict verdict = enforcer.evaluate(policyRequest);
+    Decision decision = verdict.decision();
     HttpOutcome outcome;
     if (verdict.blocked()) {
       long seconds = RateLimitFields.retryAfterSeconds(verdict.retryAfterNanos());
-      headers.add("Retry-After");
-      headers.add(Long.toString(seconds));
+      String[] headers = fields.fields(decision, 2);
+      int at = fields.count(decision);
+      headers[at] = "Retry-After";
+      headers[at + 1] = RateLimitFields.number(seconds);
       String body = ProblemBody.quotaExceeded(verdict, seconds, documentationUrl);
-      outcome = new HttpOutcome(429, headers, mediaType(request), body, verdict, key);
+      outcome = new HttpOutcome(429, headers, mediaType(request), body, verdict, policyRequest);
     } else {
-      outcome = new HttpOutcome(0, headers, null, null, verdict, key);
+      outcome = new HttpOutcome(0, fields.fields(decision, 0), null, null, verdict, policyRequest);
     }
     if (listener != null) {
-      notify(verdict, key, token.failure(), time.nanoTime() - started);
+      notify(verdict, policyRequest.identity(), token.failure(), time.nanoTime() - started);
     }
     return outcome;
   }
@@ -148,7 +153,7 @@ public final class HttpRateLimiter {
   private HttpOutcome refusal(int status, String title, String detail, HttpRequestView request) {
     return new HttpOutcome(
         status,
-        List.of(),
+        new String[0],
         mediaType(request),
         ProblemBody.simple(status, title, detail),
         null,

@@ -3,13 +3,62 @@ package dev.sluice.http;
 import dev.sluice.ratelimit.Decision;
 import dev.sluice.ratelimit.Limit;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
-/** Formats the rate-limit header fields of a decision. Seconds are always rounded up. */
+/**
+ * Formats the rate-limit header fields of a decision in one dialect. Seconds are always rounded up.
+ *
+ * <p>What never changes for a list of limits (the whole {@code RateLimit-Policy} value, the {@code
+ * "id";r=} start of each {@code RateLimit} item, each quota's text) is formatted once per list and
+ * kept in a small cache keyed by the list's identity (the policy hands out the same list instance
+ * for a rule or tier each time); only the remaining permits and reset seconds are formatted per
+ * request, straight into the value they belong to. Safe for concurrent use.
+ */
 final class RateLimitFields {
   /** The longest Retry-After sent: a year; a request that can never pass reads this. */
   static final long MAX_RETRY_AFTER_SECONDS = 365L * 24 * 3600;
 
-  private RateLimitFields() {}
+  private static final int SMALL_NUMBERS = 1024;
+  private static final String[] SMALL = new String[SMALL_NUMBERS];
+  private static final int CACHE_SLOTS = 32;
+  private static final String[] NONE = new String[0];
+
+  static {
+    for (int i = 0; i < SMALL_NUMBERS; i++) {
+      SMALL[i] = Integer.toString(i).intern();
+    }
+  }
+
+  private final HeaderDialect dialect;
+  private final int fieldCount;
+  private final AtomicReferenceArray<Constant> cache = new AtomicReferenceArray<>(CACHE_SLOTS);
+
+  RateLimitFields(HeaderDialect dialect) {
+    this.dialect = dialect;
+    this.fieldCount = (dialect.ietf() ? 4 : 0) + (dialect.legacy() ? 6 : 0);
+  }
+
+  /** What is fixed for one list of limits. */
+  private record Constant(
+      List<Limit> limits, String policy, String[] statusPrefix, String[] quota) {
+    static Constant of(List<Limit> limits) {
+      int n = limits.size();
+      StringBuilder policy = new StringBuilder(32 * n);
+      String[] prefix = new String[n];
+      String[] quota = new String[n];
+      for (int i = 0; i < n; i++) {
+        Limit limit = limits.get(i);
+        if (i > 0) {
+          policy.append(", ");
+        }
+        policy.append('"').append(limit.id()).append("\";q=").append(limit.quota());
+        policy.append(";w=").append(Math.max(1, ceilSeconds(limit.windowNanos())));
+        prefix[i] = (i > 0 ? ", \"" : "\"") + limit.id() + "\";r=";
+        quota[i] = Long.toString(limit.quota());
+      }
+      return new Constant(limits, policy.toString(), prefix, quota);
+    }
+  }
 
   static long ceilSeconds(long nanos) {
     if (nanos <= 0) {
@@ -23,39 +72,80 @@ final class RateLimitFields {
     return Math.max(1, Math.min(MAX_RETRY_AFTER_SECONDS, ceilSeconds(nanos)));
   }
 
-  /** Appends name/value pairs for the decision in the dialect. */
-  static void append(Decision decision, HeaderDialect dialect, List<String> out) {
-    List<Limit> limits = decision.limits();
-    if (limits.isEmpty()) {
-      return;
+  /** A number's decimal text, without a new string for the small ones. */
+  static String number(long value) {
+    return value >= 0 && value < SMALL_NUMBERS ? SMALL[(int) value] : Long.toString(value);
+  }
+
+  /**
+   * The name/value pairs for a decision, with room for {@code extra} more entries at the end.
+   *
+   * @return the array; its first {@link #count} entries are set
+   */
+  String[] fields(Decision decision, int extra) {
+    List<Limit> limits = decision == null ? List.of() : decision.limits();
+    if (limits.isEmpty() || fieldCount == 0) {
+      return extra == 0 ? NONE : new String[extra];
     }
+    String[] out = new String[fieldCount + extra];
+    Constant constant = constant(limits);
+    int at = 0;
     if (dialect.ietf()) {
-      StringBuilder policy = new StringBuilder(32 * limits.size());
-      StringBuilder status = new StringBuilder(24 * limits.size());
-      for (int i = 0; i < limits.size(); i++) {
-        Limit limit = limits.get(i);
-        if (i > 0) {
-          policy.append(", ");
-          status.append(", ");
-        }
-        policy.append('"').append(limit.id()).append("\";q=").append(limit.quota());
-        policy.append(";w=").append(Math.max(1, ceilSeconds(limit.windowNanos())));
-        status.append('"').append(limit.id()).append("\";r=").append(decision.remaining(i));
-        status.append(";t=").append(ceilSeconds(decision.resetAfterNanos(i)));
-      }
-      out.add("RateLimit-Policy");
-      out.add(policy.toString());
-      out.add("RateLimit");
-      out.add(status.toString());
+      out[at++] = "RateLimit-Policy";
+      out[at++] = constant.policy;
+      out[at++] = "RateLimit";
+      out[at++] = status(decision, constant);
     }
     if (dialect.legacy()) {
       int tightest = decision.tightest();
-      out.add("X-RateLimit-Limit");
-      out.add(Long.toString(limits.get(tightest).quota()));
-      out.add("X-RateLimit-Remaining");
-      out.add(Long.toString(decision.remaining(tightest)));
-      out.add("X-RateLimit-Reset");
-      out.add(Long.toString(ceilSeconds(decision.resetAfterNanos(tightest))));
+      out[at++] = "X-RateLimit-Limit";
+      out[at++] = constant.quota[tightest];
+      out[at++] = "X-RateLimit-Remaining";
+      out[at++] = number(decision.remaining(tightest));
+      out[at++] = "X-RateLimit-Reset";
+      out[at++] = number(ceilSeconds(decision.resetAfterNanos(tightest)));
+    }
+    return out;
+  }
+
+  /** How many entries {@link #fields} sets for a decision. */
+  int count(Decision decision) {
+    return decision == null || decision.limits().isEmpty() ? 0 : fieldCount;
+  }
+
+  private static String status(Decision decision, Constant constant) {
+    String[] prefix = constant.statusPrefix;
+    if (prefix.length == 1) {
+      return prefix[0]
+          + decision.remaining(0)
+          + ";t="
+          + ceilSeconds(decision.resetAfterNanos(0)); // one exactly sized string
+    }
+    StringBuilder status = new StringBuilder(24 * prefix.length);
+    for (int i = 0; i < prefix.length; i++) {
+      status.append(prefix[i]).append(decision.remaining(i));
+      status.append(";t=").append(ceilSeconds(decision.resetAfterNanos(i)));
+    }
+    return status.toString();
+  }
+
+  private Constant constant(List<Limit> limits) {
+    int slot = System.identityHashCode(limits) & (CACHE_SLOTS - 1);
+    Constant held = cache.get(slot);
+    if (held != null && held.limits == limits) {
+      return held;
+    }
+    Constant made = Constant.of(limits);
+    cache.set(slot, made); // a race only formats the same text twice
+    return made;
+  }
+
+  /** Appends name/value pairs for the decision in the dialect. */
+  static void append(Decision decision, HeaderDialect dialect, List<String> out) {
+    RateLimitFields fields = new RateLimitFields(dialect);
+    String[] values = fields.fields(decision, 0);
+    for (int i = 0; i < fields.count(decision); i++) {
+      out.add(values[i]);
     }
   }
 }

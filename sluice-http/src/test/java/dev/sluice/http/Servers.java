@@ -38,7 +38,10 @@ final class Servers implements AutoCloseable {
     this.port = connector.getLocalPort();
   }
 
-  /** The application behind the servlet filter: /boom answers 500, everything else 200 "ok". */
+  /**
+   * The application behind the servlet filter: /boom answers 500, /throw throws, everything else
+   * 200 "ok".
+   */
   static Servers withFilter(HttpRateLimiter limiter) throws Exception {
     Server server = new Server();
     ServerConnector connector = new ServerConnector(server);
@@ -49,6 +52,33 @@ final class Servers implements AutoCloseable {
         new FilterHolder(new RateLimitFilter(limiter)), "/*", EnumSet.of(DispatcherType.REQUEST));
     server.setHandler(context);
     return new Servers(server, connector);
+  }
+
+  /** The filter registered by class name, configured from a TOML file by its init parameter. */
+  static Servers withFilterConfig(java.nio.file.Path toml) throws Exception {
+    Server server = new Server();
+    ServerConnector connector = new ServerConnector(server);
+    server.addConnector(connector);
+    ServletContextHandler context = new ServletContextHandler("/");
+    context.addServlet(new ServletHolder(new App()), "/*");
+    FilterHolder filter = new FilterHolder(RateLimitFilter.class);
+    filter.setInitParameter(RateLimitFilter.CONFIG_PARAMETER, toml.toString());
+    context.addFilter(filter, "/*", EnumSet.of(DispatcherType.REQUEST));
+    server.setHandler(context);
+    return new Servers(server, connector);
+  }
+
+  /** Any Jetty core handler (a JWKS document, say) on a port of its own. */
+  static Servers serving(Handler handler) throws Exception {
+    Server server = new Server();
+    ServerConnector connector = new ServerConnector(server);
+    server.addConnector(connector);
+    server.setHandler(handler);
+    return new Servers(server, connector);
+  }
+
+  URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + port + path);
   }
 
   /** The same application as a Jetty core handler behind the rate-limit handler. */
@@ -81,6 +111,9 @@ final class Servers implements AutoCloseable {
 
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+      if ("/throw".equals(req.getPathInfo())) {
+        throw new IllegalStateException("the application failed");
+      }
       if ("/boom".equals(req.getPathInfo())) {
         resp.setStatus(500);
         resp.getWriter().write("boom");
@@ -94,6 +127,9 @@ final class Servers implements AutoCloseable {
   private static final class CoreApp extends Handler.Abstract {
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
+      if (Request.getPathInContext(request).equals("/throw")) {
+        throw new IllegalStateException("the application failed");
+      }
       boolean boom = Request.getPathInContext(request).equals("/boom");
       response.setStatus(boom ? 500 : 200);
       response.write(

@@ -17,7 +17,9 @@ import org.eclipse.jetty.util.URIUtil;
 /**
  * A Jetty 12 core handler that applies an {@link HttpRateLimiter} in front of the handler it wraps
  * (an application, or a {@code ProxyHandler} in a gateway): allowed requests go on with rate-limit
- * headers already set; refused ones are answered here, 429 with a problem body.
+ * headers already set; refused ones are answered here, 429 with a problem body. When the wrapped
+ * handler throws before committing, the error response (the context's error handler, usually 500)
+ * is written here so that it keeps the rate-limit headers.
  *
  * <pre>{@code
  * server.setHandler(new RateLimitHandler(limiter, applicationHandler));
@@ -61,7 +63,17 @@ public final class RateLimitHandler extends Handler.Wrapper {
     HttpFields.Mutable headers = response.getHeaders();
     outcome.forEachHeader(headers::put);
     if (outcome.proceed()) {
-      return super.handle(request, response, callback);
+      try {
+        return super.handle(request, response, callback);
+      } catch (Exception failure) {
+        if (response.isCommitted()) {
+          throw failure;
+        }
+        // Jetty would answer a throwing handler on a fresh response, without the headers set
+        // above; the same error answered here, on this response, keeps them
+        Response.writeError(request, response, callback, failure);
+        return true;
+      }
     }
     byte[] body = outcome.body();
     response.setStatus(outcome.status());

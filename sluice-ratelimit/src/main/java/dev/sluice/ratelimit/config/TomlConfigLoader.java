@@ -46,7 +46,7 @@ public final class TomlConfigLoader {
   private static final TomlMapper MAPPER = new TomlMapper();
 
   private static final Set<String> ROOT_KEYS =
-      Set.of("limiter", "defaults", "tiers", "rules", "exemptions", "penalty");
+      Set.of("limiter", "defaults", "tiers", "rules", "exemptions", "penalty", "http");
   private static final Set<String> LIMITER_KEYS =
       Set.of("max-keys", "max-penalized-clients", "anonymous-tier", "default-tier");
   private static final Set<String> DEFAULTS_KEYS = Set.of("algorithm", "limits");
@@ -154,7 +154,8 @@ public final class TomlConfigLoader {
     return new RateLimitConfig(
         policy.build(),
         integer(limiter.get("max-keys"), "limiter.max-keys", 1_000_000),
-        integer(limiter.get("max-penalized-clients"), "limiter.max-penalized-clients", 100_000));
+        integer(limiter.get("max-penalized-clients"), "limiter.max-penalized-clients", 100_000),
+        http(root));
   }
 
   private static Rule rule(JsonNode node, int index, Algorithm algorithm) {
@@ -259,6 +260,13 @@ public final class TomlConfigLoader {
       penalty.resetAfter(duration(node.get("reset-after"), "penalty.reset-after"));
     }
     return penalty.build();
+  }
+
+  /** The {@code [http]} table as plain values; the HTTP layer reads and validates it. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> http(JsonNode root) {
+    JsonNode http = table(root, "http", "http");
+    return MAPPER.convertValue(http, Map.class);
   }
 
   private static JsonNode table(JsonNode parent, String key, String where) {

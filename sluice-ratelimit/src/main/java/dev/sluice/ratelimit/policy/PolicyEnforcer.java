@@ -102,13 +102,17 @@ public final class PolicyEnforcer {
    */
   public Verdict evaluate(Request request) {
     Policy p = policy.get();
-    List<String> segments = PathPattern.split(request.path());
+    // the path is split only when a rule or a path exemption will look at its segments
+    List<String> segments =
+        p.rules().isEmpty() && p.exemptions().paths().isEmpty()
+            ? List.of()
+            : PathPattern.split(request.path());
     String tier = p.tierOf(request);
     if (p.exemptions().exempts(request, segments)) {
       return new Verdict(Outcome.EXEMPT, null, tier, null, 0, 0);
     }
-    String client = request.identity();
     Penalty penalty = p.penaltyOrNull();
+    String client = penalty == null ? null : request.identity();
     if (penalty != null) {
       long now = time.nanoTime();
       PenaltyBox.Record serving = penalties.penalized(client, now);
@@ -123,7 +127,7 @@ public final class PolicyEnforcer {
     if (limits.isEmpty()) {
       return new Verdict(Outcome.UNLIMITED, ruleId, tier, null, 0, 0);
     }
-    String key = (rule == null ? DEFAULT_SCOPE : rule.id()) + "|" + client;
+    String key = request.scopedIdentity(rule == null ? DEFAULT_SCOPE : rule.id());
     Decision decision = limiter.decide(key, limits);
     if (decision.allowed()) {
       int level = penalty == null ? 0 : penalties.level(client, time.nanoTime());

@@ -12,9 +12,16 @@ import java.util.Objects;
  * @param clientAddress the client's IP address literal
  * @param userId the authenticated user, or null for an anonymous request
  * @param tier the user's tier (for example from a token claim), or null for the policy's default
+ * @param clientKey for an anonymous request, the key it is counted under instead of its address
+ *     (such as {@code key:<digest>} for an API key), or null to count it by address
  */
 public record Request(
-    String method, String path, String clientAddress, String userId, String tier) {
+    String method,
+    String path,
+    String clientAddress,
+    String userId,
+    String tier,
+    String clientKey) {
   /**
    * Checks the required parts.
    *
@@ -24,6 +31,34 @@ public record Request(
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(clientAddress, "clientAddress");
+  }
+
+  /**
+   * A request counted by user when there is one, else by address.
+   *
+   * @param method the HTTP method
+   * @param path the request path
+   * @param clientAddress the client's address literal
+   * @param userId the authenticated user, or null
+   * @param tier the user's tier, or null
+   */
+  public Request(String method, String path, String clientAddress, String userId, String tier) {
+    this(method, path, clientAddress, userId, tier, null);
+  }
+
+  /**
+   * An anonymous request counted under a key of its own instead of its address (an API key's
+   * digest, say); its address still decides address exemptions.
+   *
+   * @param method the HTTP method
+   * @param path the request path
+   * @param clientAddress the client's address literal
+   * @param clientKey the identity key, such as {@code key:<digest>}
+   * @return the request
+   */
+  public static Request keyed(String method, String path, String clientAddress, String clientKey) {
+    return new Request(
+        method, path, clientAddress, null, null, Objects.requireNonNull(clientKey, "clientKey"));
   }
 
   /**
@@ -54,12 +89,28 @@ public record Request(
   }
 
   /**
-   * The key a client is counted under: {@code user:<id>} when authenticated, else {@code
-   * ip:<address>}.
+   * The key a client is counted under: {@code user:<id>} when authenticated, else the client key
+   * when set, else {@code ip:<address>}.
    *
    * @return the identity key
    */
   public String identity() {
-    return userId != null ? "user:" + userId : "ip:" + clientAddress;
+    if (userId != null) {
+      return "user:" + userId;
+    }
+    return clientKey != null ? clientKey : "ip:" + clientAddress;
+  }
+
+  /**
+   * The store key of this client within a scope: {@code <scope>|<identity>}, built in one step.
+   *
+   * @param scope the rule id or another scope name
+   * @return the key
+   */
+  String scopedIdentity(String scope) {
+    if (userId != null) {
+      return scope + "|user:" + userId;
+    }
+    return clientKey != null ? scope + "|" + clientKey : scope + "|ip:" + clientAddress;
   }
 }
