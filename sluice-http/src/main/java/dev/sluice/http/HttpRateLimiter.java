@@ -145,7 +145,8 @@ public final class HttpRateLimiter {
       outcome = new HttpOutcome(0, fields.fields(decision, 0), null, null, verdict, policyRequest);
     }
     if (listener != null) {
-      notify(verdict, policyRequest.identity(), token.failure(), time.nanoTime() - started);
+      notify(
+          request, verdict, policyRequest.identity(), token.failure(), time.nanoTime() - started);
     }
     return outcome;
   }
@@ -173,7 +174,8 @@ public final class HttpRateLimiter {
     return "application/problem+json";
   }
 
-  private void notify(Verdict verdict, String key, TokenFailure failure, long nanos) {
+  private void notify(
+      HttpRequestView request, Verdict verdict, String key, TokenFailure failure, long nanos) {
     Decision d = verdict.decision();
     int tightest = d == null ? -1 : d.tightest();
     DecisionEvent event =
@@ -186,7 +188,11 @@ public final class HttpRateLimiter {
             tightest < 0 ? -1 : d.remaining(tightest),
             verdict.retryAfterNanos(),
             nanos,
-            failure);
+            failure,
+            request.method(),
+            request.path(),
+            tightest < 0 ? -1 : d.limits().get(tightest).quota(),
+            verdict.penaltyLevel());
     try {
       listener.onDecision(event);
     } catch (RuntimeException e) {
