@@ -2,6 +2,7 @@ package dev.sluice.metrics;
 
 import dev.sluice.ratelimit.store.LimitStore;
 import dev.sluice.ratelimit.store.MemoryStore;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -9,7 +10,8 @@ import java.util.Objects;
 
 /**
  * The keys a {@link LimitStore} tracks ({@code sluice.ratelimit.store.keys}) and, for a {@link
- * MemoryStore}, its bound ({@code sluice.ratelimit.store.max.keys}). Read at each scrape.
+ * MemoryStore}, its bound ({@code sluice.ratelimit.store.max.keys}) and the keys it evicted ({@code
+ * sluice.ratelimit.store.evictions}). Read at each scrape.
  *
  * <pre>{@code
  * new LimitStoreMetrics(store, "local").bindTo(registry);
@@ -43,6 +45,10 @@ public final class LimitStoreMetrics implements MeterBinder {
           .description("The most keys the in-memory store keeps before it evicts")
           .tag("store", name)
           .strongReference(true)
+          .register(registry);
+      FunctionCounter.builder("sluice.ratelimit.store.evictions", memory, MemoryStore::evictions)
+          .description("Keys the in-memory store removed to stay within its bound")
+          .tag("store", name)
           .register(registry);
     }
   }

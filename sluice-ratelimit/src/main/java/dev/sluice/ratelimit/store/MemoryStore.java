@@ -14,6 +14,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -47,6 +48,7 @@ public final class MemoryStore implements LimitStore {
   private final long maxKeys;
   private final long target;
   private final ReentrantLock sweepLock = new ReentrantLock();
+  private final LongAdder evictions = new LongAdder();
 
   private MemoryStore(long maxKeys) {
     if (maxKeys < 1) {
@@ -88,6 +90,16 @@ public final class MemoryStore implements LimitStore {
   @Override
   public long size() {
     return entries.mappingCount();
+  }
+
+  /**
+   * The keys whose state sweeps dropped since the store was created: idle keys whole again and,
+   * when every key is active, the keys closest to whole. A key dropped returns with a fresh state.
+   *
+   * @return the number of keys evicted so far
+   */
+  public long evictions() {
+    return evictions.sum();
   }
 
   @Override
@@ -244,6 +256,7 @@ public final class MemoryStore implements LimitStore {
       return;
     }
     long removed = 0;
+    long dropped = 0; // removed keys that held a state: a fresh placeholder loses nothing
     Iterator<Map.Entry<String, Entry>> it = entries.entrySet().iterator();
     while (it.hasNext() && removed < budget) {
       Map.Entry<String, Entry> mapping = it.next();
@@ -253,8 +266,12 @@ public final class MemoryStore implements LimitStore {
       if (state != DEAD && due && entry.compareAndSet(state, DEAD)) {
         entries.remove(mapping.getKey(), entry);
         removed++;
+        if (state != null) {
+          dropped++;
+        }
       }
     }
+    evictions.add(dropped);
   }
 
   @Override

@@ -24,11 +24,13 @@ class MemoryStoreTest {
       limiter.decide("old-" + i, limits);
     }
     assertThat(store.size()).isEqualTo(10);
+    assertThat(store.evictions()).isZero();
 
     time.advance(Duration.ofSeconds(1)); // every old key is whole again
     limiter.decide("new", limits); // the eleventh key makes the store sweep
 
     assertThat(store.size()).isEqualTo(1);
+    assertThat(store.evictions()).isEqualTo(10);
     Decision again = limiter.decide("old-3", limits);
     assertThat(again.allowed()).isTrue();
     assertThat(again.remaining(0)).isEqualTo(1);
