@@ -42,6 +42,7 @@ public class MetricsOverheadBenchmark {
     HttpRateLimiter bare;
     HttpRateLimiter observed;
     HttpRateLimiter observedWithoutTopClients;
+    HttpRateLimiter listened;
     HttpRequestView request;
 
     @Setup(Level.Trial)
@@ -63,6 +64,7 @@ public class MetricsOverheadBenchmark {
       RateLimitMetrics counted = RateLimitMetrics.builder("public-api").topClients(0).build();
       counted.bindTo(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
       observedWithoutTopClients = HttpRateLimiter.builder(policy).listener(counted).build();
+      listened = HttpRateLimiter.builder(policy).listener(event -> {}).build();
       request = HttpRequestView.of("GET", "/api/items", "192.0.2.7", Map.of());
     }
   }
@@ -83,6 +85,12 @@ public class MetricsOverheadBenchmark {
   @Benchmark
   public void withMetricsWithoutTopClients(Limiters l, Blackhole sink) {
     consume(l.observedWithoutTopClients.decide(l.request), sink);
+  }
+
+  /** The same path with a listener that does nothing: what the decision event itself costs. */
+  @Benchmark
+  public void withEmptyListener(Limiters l, Blackhole sink) {
+    consume(l.listened.decide(l.request), sink);
   }
 
   private static void consume(HttpOutcome outcome, Blackhole sink) {
