@@ -32,44 +32,4 @@ public record DecisionEvent(
     String method,
     String path,
     long quota,
-    int penaltyLevel) {
-
-  /**
-   * An event without the request's method and path, the quota and the penalty level.
-   *
-   * @param outcome what the policy decided
-   * @param ruleId the rule that matched, or null
-   * @param tier the caller's tier
-   * @param identity the key the caller was counted under
-   * @param limitId the most restrictive limit consulted, or null when none
-   * @param remaining permits left in that limit; -1 when none
-   * @param retryAfterNanos when refused, the wait; 0 otherwise
-   * @param decisionNanos how long the decision took
-   * @param tokenFailure why a presented token was not believed, or null
-   */
-  public DecisionEvent(
-      Outcome outcome,
-      String ruleId,
-      String tier,
-      String identity,
-      String limitId,
-      long remaining,
-      long retryAfterNanos,
-      long decisionNanos,
-      TokenFailure tokenFailure) {
-    this(
-        outcome,
-        ruleId,
-        tier,
-        identity,
-        limitId,
-        remaining,
-        retryAfterNanos,
-        decisionNanos,
-        tokenFailure,
-        null,
-        null,
-        -1,
-        0);
-  }
-}
+    int penaltyLevel) {}

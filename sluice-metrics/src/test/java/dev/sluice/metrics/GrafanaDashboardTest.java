@@ -7,13 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.breaker.CircuitBreaker;
 import dev.sluice.durable.Durable;
 import dev.sluice.durable.store.SqliteExecutionStore;
-import dev.sluice.http.DecisionEvent;
 import dev.sluice.http.HttpRateLimiter;
 import dev.sluice.http.HttpRequestView;
-import dev.sluice.http.TokenFailure;
 import dev.sluice.ratelimit.Limit;
 import dev.sluice.ratelimit.RateLimiter;
-import dev.sluice.ratelimit.policy.Outcome;
 import dev.sluice.ratelimit.policy.Penalty;
 import dev.sluice.ratelimit.policy.Policy;
 import dev.sluice.ratelimit.store.MemoryStore;
@@ -201,17 +198,7 @@ class GrafanaDashboardTest {
       for (int i = 0; i < 3; i++) {
         limiter.decide(HttpRequestView.of("GET", "/items", "203.0.113.7", Map.of()));
       }
-      limits.onDecision(
-          new DecisionEvent(
-              Outcome.ALLOWED,
-              null,
-              "anonymous",
-              "ip:203.0.113.8",
-              null,
-              -1,
-              0,
-              0,
-              TokenFailure.EXPIRED));
+      limits.onDecision(Events.expiredToken());
 
       Set<String> names = new TreeSet<>();
       for (String line : registry.scrape().split("\n")) {

@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.breaker.CircuitBreaker;
 import dev.sluice.durable.Durable;
 import dev.sluice.durable.store.SqliteExecutionStore;
-import dev.sluice.http.DecisionEvent;
 import dev.sluice.http.HttpRateLimiter;
 import dev.sluice.http.HttpRequestView;
-import dev.sluice.http.TokenFailure;
 import dev.sluice.ratelimit.Limit;
 import dev.sluice.ratelimit.RateLimiter;
-import dev.sluice.ratelimit.policy.Outcome;
 import dev.sluice.ratelimit.policy.Penalty;
 import dev.sluice.ratelimit.policy.Policy;
 import dev.sluice.ratelimit.store.MemoryStore;
@@ -90,17 +87,7 @@ class MetricsDocsExampleTest {
       // the meters that appear with their first event: a denial, a penalty, a failed token
       limiter.decide(HttpRequestView.of("GET", "/items", "203.0.113.7", Map.of()));
       limiter.decide(HttpRequestView.of("GET", "/items", "203.0.113.7", Map.of()));
-      metrics.onDecision(
-          new DecisionEvent(
-              Outcome.ALLOWED,
-              null,
-              "anonymous",
-              "ip:203.0.113.8",
-              null,
-              -1,
-              0,
-              0,
-              TokenFailure.EXPIRED));
+      metrics.onDecision(Events.expiredToken());
 
       Set<String> bound = new TreeSet<>();
       for (Meter meter : registry.getMeters()) {
