@@ -32,6 +32,7 @@ final class ConfigKeys {
     SETTERS.put("max-concurrency", (b, v) -> b.maxConcurrency(integer("max-concurrency", v)));
     SETTERS.put(
         "initial-concurrency", (b, v) -> b.initialConcurrency(integer("initial-concurrency", v)));
+    SETTERS.put("initial-rate", (b, v) -> b.initialRate(decimal("initial-rate", v)));
     SETTERS.put(
         "min-dispatch-interval",
         (b, v) -> b.minDispatchInterval(duration("min-dispatch-interval", v)));
@@ -122,6 +123,7 @@ final class ConfigKeys {
     Map<String, String> map = new TreeMap<>();
     map.put("max-concurrency", Integer.toString(config.maxConcurrency()));
     map.put("initial-concurrency", Integer.toString(config.initialConcurrency()));
+    map.put("initial-rate", Double.toString(config.initialRate()));
     map.put("min-dispatch-interval", Durations.format(config.minDispatchInterval()));
     map.put("max-dispatch-interval", Durations.format(config.maxDispatchInterval()));
     map.put("jitter-fraction", Double.toString(config.jitterFraction()));

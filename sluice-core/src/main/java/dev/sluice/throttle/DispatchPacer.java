@@ -11,7 +11,11 @@ import java.util.random.RandomGenerator;
  *
  * <p>The interval in force is the larger of the adaptive interval and the spacing asked for by the
  * server's rate-limit headers. A pause (from {@code Retry-After}) moves every slot to its end.
- * Jitter is drawn inside the slot, so it spreads callers without lowering the rate.
+ *
+ * <p>Jitter shifts only the first slot of a train (a dispatch that found the pacer idle), by up to
+ * the jitter fraction of the interval; later slots follow it exactly one interval apart. Separate
+ * clients thus fall out of lock step, while the gaps of one client never shrink below the interval
+ * (a server with no burst allowance refuses any call that comes early).
  */
 final class DispatchPacer {
   private final AtomicLong nextFree = new AtomicLong(Long.MIN_VALUE);
@@ -44,14 +48,13 @@ final class DispatchPacer {
     while (true) {
       long free = nextFree.get();
       slot = Math.max(Math.max(free, now), pause);
+      if (slot > free && jitterFraction > 0 && interval > 0) {
+        slot = saturatedAdd(slot, (long) (random.nextDouble() * jitterFraction * interval));
+      }
       if (nextFree.compareAndSet(free, saturatedAdd(slot, interval))) {
-        break;
+        return slot;
       }
     }
-    if (jitterFraction > 0 && interval > 0) {
-      slot = saturatedAdd(slot, (long) (random.nextDouble() * jitterFraction * interval));
-    }
-    return slot;
   }
 
   /** Whether pacing has ever been asked for; until then {@link #reserve} needs no clock. */
@@ -73,6 +76,18 @@ final class DispatchPacer {
 
   long adaptiveInterval() {
     return adaptiveIntervalNanos;
+  }
+
+  /** Whether the adaptive interval, not the server's spacing or a pause, sets the pace now. */
+  boolean adaptiveBinds(long now) {
+    long adaptive = adaptiveIntervalNanos;
+    return adaptive > 0 && adaptive >= serverSpacing(now) && pausedUntil.get() <= now;
+  }
+
+  /** How long the server's spacing still holds from {@code now}, or 0. */
+  long serverSpacingHold(long now) {
+    long until = serverSpacingUntil;
+    return until > now ? until - now : 0;
   }
 
   /** Asks for at least {@code spacing} between dispatches until {@code until}. */

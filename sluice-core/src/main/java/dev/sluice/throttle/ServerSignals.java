@@ -12,10 +12,11 @@ import java.util.Optional;
  * before the first 429 instead of after it.
  *
  * <p>Spacing rule: with a known policy (quota {@code q} per window {@code w}) the spacing is {@code
- * w/q}, the server's sustained rate; when less than half of the quota remains, the spacing is at
- * least {@code reset/remaining}, so the rest lasts until the reset. Without a policy, the spacing
- * is {@code reset/remaining}. Nothing remaining pauses dispatch until the reset. A spacing holds
- * until the reset (at least one second) or the next response that says otherwise.
+ * w/q}, the server's sustained rate, and nothing remaining pauses dispatch for one such spacing (or
+ * until the reset, if sooner). Without a policy, the spacing is {@code reset/remaining}, and
+ * nothing remaining pauses dispatch until the reset. A spacing holds until the reset (at least one
+ * second, at least the policy's window) or the next response that says otherwise. {@code
+ * Retry-After} holds dispatch until the earliest instant it can mean (see {@link #earliest}).
  */
 final class ServerSignals {
   private static final long MIN_HOLD_NANOS = 1_000_000_000L;
@@ -47,16 +48,27 @@ final class ServerSignals {
     return new Effect(pause, quotas);
   }
 
-  /** Applies an effect to the pacer; with several quotas the most restrictive one wins. */
-  static void apply(Effect effect, long nowNanos, DispatchPacer pacer) {
-    effect.pause().ifPresent(p -> pacer.pauseUntil(nowNanos + p.toNanos()));
+  /**
+   * Applies an effect to the pacer; with several quotas the most restrictive one wins.
+   *
+   * @return the spacing asked for, in nanoseconds, or -1 if the effect asks for none
+   */
+  static long apply(Effect effect, long nowNanos, DispatchPacer pacer) {
+    effect.pause().ifPresent(p -> pacer.pauseUntil(nowNanos + earliest(p)));
     long spacing = -1;
     long until = nowNanos;
     for (QuotaSignal signal : effect.quotas()) {
       long reset = signal.resetAfter().map(Duration::toNanos).orElse(-1L);
       if (signal.remaining() == 0) {
+        long policy = policySpacing(signal);
         if (reset > 0) {
-          pacer.pauseUntil(nowNanos + reset);
+          // with a stated policy the quota refills at its rate: wait one spacing, not the whole
+          // (whole-second, rounded up) reset; a server that really means the reset says so in 429s
+          pacer.pauseUntil(nowNanos + (policy > 0 ? Math.min(reset, policy) : reset));
+        }
+        if (policy > spacing) {
+          spacing = policy;
+          until = nowNanos + Math.max(MIN_HOLD_NANOS, signal.window().get().toNanos());
         }
         continue;
       }
@@ -69,31 +81,38 @@ final class ServerSignals {
     if (spacing >= 0) {
       pacer.setServerSpacing(spacing, until);
     }
+    return spacing;
+  }
+
+  /**
+   * The earliest a {@code Retry-After} can mean: the field has whole-second resolution and servers
+   * round the real wait up, so the wait lies within the last second before it. Dispatch is held
+   * that long; the failed call itself is retried after the whole value by the retry policy.
+   */
+  static long earliest(Duration retryAfter) {
+    return Math.max(0, retryAfter.toNanos() - 1_000_000_000L);
+  }
+
+  /** The sustained spacing a quota's policy states, or -1 without a policy. */
+  private static long policySpacing(QuotaSignal signal) {
+    if (signal.quota().isPresent()
+        && signal.window().isPresent()
+        && signal.quota().getAsLong() > 0) {
+      return signal.window().get().toNanos() / signal.quota().getAsLong();
+    }
+    return -1;
   }
 
   /** The spacing a quota asks for and how long it holds, in nanoseconds. */
   private static long[] pace(QuotaSignal signal, long reset) {
-    long spreadSpacing = reset > 0 ? reset / signal.remaining() : -1;
-    long spacing;
     long hold = Math.max(MIN_HOLD_NANOS, reset);
-    if (signal.quota().isPresent()
-        && signal.window().isPresent()
-        && signal.quota().getAsLong() > 0) {
-      long quota = signal.quota().getAsLong();
-      long window = signal.window().get().toNanos();
-      long policySpacing = window / quota;
-      if (spreadSpacing < 0) {
-        spacing = policySpacing;
-      } else if (signal.remaining() * 2 >= quota) {
-        spacing = policySpacing;
-      } else {
-        spacing = Math.max(policySpacing, spreadSpacing);
-      }
-      hold = Math.max(hold, window);
-    } else {
-      spacing = Math.max(0, spreadSpacing);
+    long policy = policySpacing(signal);
+    if (policy >= 0) {
+      // the policy states the sustained rate; the remaining count and the reset do not say whether
+      // the quota refills continuously or at the reset, so they never slow the pace below it
+      return new long[] {policy, Math.max(hold, signal.window().get().toNanos())};
     }
-    return new long[] {spacing, hold};
+    return new long[] {reset > 0 ? reset / signal.remaining() : 0, hold};
   }
 
   /** The field's lines joined with ", ", looked up ignoring case; {@code null} if absent. */

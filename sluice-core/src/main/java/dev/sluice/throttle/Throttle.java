@@ -61,7 +61,8 @@ public final class Throttle {
   private final ProgressTracker progress;
   private final CircuitBreaker breaker;
   private final ReentrantLock adaptLock = new ReentrantLock();
-  private final AimdController aimd;
+  private final SuccessMeter meter;
+  private final RateController controller;
   private final ReentrantLock stateLock = new ReentrantLock();
   private final List<ThrottleListener> listeners = new CopyOnWriteArrayList<>();
   private final AtomicReference<Lifecycle> lifecycle = new AtomicReference<>(Lifecycle.OPEN);
@@ -70,14 +71,18 @@ public final class Throttle {
   private volatile long generation;
   private volatile boolean cooling;
 
+  /** Whether a caller waited for the adaptive rate or for concurrency since the last review. */
+  private volatile boolean constrained;
+
   private Throttle(ThrottleConfig config, TimeSource time, RandomGenerator random) {
     this.config = Objects.requireNonNull(config, "config");
     this.time = Objects.requireNonNull(time, "time");
     Objects.requireNonNull(random, "random");
     long now = time.nanoTime();
-    this.aimd = new AimdController(config, now);
-    this.gate = new ConcurrencyGate(time, aimd.concurrency());
-    this.pacer = new DispatchPacer(aimd.intervalNanos(), config.jitterFraction(), random);
+    this.meter = new SuccessMeter(now);
+    this.controller = new RateController(config, meter, now);
+    this.gate = new ConcurrencyGate(time, controller.concurrency());
+    this.pacer = new DispatchPacer(controller.intervalNanos(), config.jitterFraction(), random);
     this.tokens = config.tokenBudget() == null ? null : new TokenWindow(time, config.tokenBudget());
     this.progress = new ProgressTracker(config.totalTasks());
     this.breaker =
@@ -89,7 +94,7 @@ public final class Throttle {
                 .timeSource(time)
                 .listener(transition -> publishState())
                 .build();
-    this.nextReview = aimd.nextReview();
+    this.nextReview = controller.nextReview();
   }
 
   /**
@@ -201,6 +206,7 @@ public final class Throttle {
         timeout == null ? NO_TIMEOUT : Nanos.saturatedAdd(now, Nanos.saturated(timeout));
     review(now);
     if (!gate.tryAcquire()) {
+      markConstrained();
       ConcurrencyGate.Result admitted = gate.acquire(deadline);
       if (admitted == ConcurrencyGate.Result.CLOSED) {
         throw new ThrottleClosedException(state());
@@ -224,6 +230,9 @@ public final class Throttle {
       }
       long dispatchAt = now == Long.MIN_VALUE ? now : pacer.reserve(now);
       if (dispatchAt > now) {
+        if (pacer.adaptiveBinds(now)) {
+          markConstrained();
+        }
         if (dispatchAt > deadline) {
           throw new ThrottleTimeoutException(timeout, "a dispatch slot");
         }
@@ -267,6 +276,9 @@ public final class Throttle {
     }
     review(time.nanoTime());
     CompletableFuture<Permit> result = new CompletableFuture<>();
+    if (gate.inFlight() >= gate.limit()) {
+      markConstrained();
+    }
     gate.acquireAsync()
         .whenComplete(
             (granted, failure) -> {
@@ -293,6 +305,9 @@ public final class Throttle {
   private void pace(TokenWindow.Spend spend, CompletableFuture<Permit> result) {
     long now = time.nanoTime();
     long dispatchAt = pacer.reserve(now);
+    if (dispatchAt > now && pacer.adaptiveBinds(now)) {
+      markConstrained();
+    }
     if (dispatchAt <= now) {
       handOver(spend, result);
     } else {
@@ -404,7 +419,9 @@ public final class Throttle {
   public void recordFailure(Throwable cause) {
     Objects.requireNonNull(cause, "cause");
     if (config.failurePredicate().test(cause)) {
-      afterFailure(time.nanoTime(), -1, 0);
+      long now = time.nanoTime();
+      meter.recordFailure(now);
+      afterFailure(now, -1);
     }
   }
 
@@ -491,9 +508,9 @@ public final class Throttle {
     int failures;
     adaptLock.lock();
     try {
-      concurrency = aimd.concurrency();
-      ceiling = aimd.ceiling();
-      failures = aimd.failuresInWindow(now);
+      concurrency = controller.concurrency();
+      ceiling = controller.ceiling();
+      failures = controller.failuresInWindow(now);
     } finally {
       adaptLock.unlock();
     }
@@ -532,7 +549,21 @@ public final class Throttle {
   /** Applies a response's signals; returns its Retry-After, if any, for the breaker. */
   Duration applyHeaders(Map<String, List<String>> headers) {
     ServerSignals.Effect effect = ServerSignals.read(headers, time.now());
-    ServerSignals.apply(effect, time.nanoTime(), pacer);
+    long now = time.nanoTime();
+    long spacing = ServerSignals.apply(effect, now, pacer);
+    if (spacing > 0 && lifecycle.get() == Lifecycle.OPEN) {
+      List<RateController.Step> steps;
+      adaptLock.lock();
+      try {
+        boolean before = controller.slowStart();
+        controller.onServerRate(now, 1e9 / spacing, now + pacer.serverSpacingHold(now));
+        steps = before == controller.slowStart() ? List.of() : reviewLocked(now, false);
+        gate.setLimit(controller.concurrency());
+      } finally {
+        adaptLock.unlock();
+      }
+      fire(steps);
+    }
     return effect.pause().orElse(null);
   }
 
@@ -541,7 +572,8 @@ public final class Throttle {
     boolean timed =
         progress.total() > 0
             || nextReview != Long.MAX_VALUE
-            || permit.outcome() == Permit.Outcome.FAILURE;
+            || permit.outcome() == Permit.Outcome.FAILURE
+            || permit.dispatchNanos() != Long.MIN_VALUE;
     long now = timed ? time.nanoTime() : Long.MIN_VALUE;
     try {
       if (tokens != null && permit.spend() != null) {
@@ -549,12 +581,17 @@ public final class Throttle {
         tokens.reconcile(permit.spend(), actual);
       }
       switch (permit.outcome()) {
-        case SUCCESS -> afterSuccess(now);
+        case SUCCESS -> {
+          if (now != Long.MIN_VALUE) {
+            long dispatched = permit.dispatchNanos();
+            meter.record(now, dispatched == Long.MIN_VALUE ? 0 : now - dispatched);
+          }
+          afterSuccess(now);
+        }
         case FAILURE -> {
           if (config.failurePredicate().test(permit.failure())) {
-            long spacing =
-                permit.dispatchNanos() == Long.MIN_VALUE ? 0 : now - permit.dispatchNanos();
-            afterFailure(now, permit.generation(), spacing);
+            meter.recordFailure(now);
+            afterFailure(now, permit.generation());
           }
         }
         case IGNORED, NONE -> review(now);
@@ -624,18 +661,20 @@ public final class Throttle {
     }
   }
 
-  private void afterFailure(long now, long dispatchGeneration, long observedSpacing) {
+  private void afterFailure(long now, long dispatchGeneration) {
+    if (lifecycle.get() != Lifecycle.OPEN) {
+      return; // a closed throttle no longer adapts, and reports nothing more
+    }
     Adjustment slowDown = null;
-    List<AimdController.Step> steps;
+    List<RateController.Step> steps;
     adaptLock.lock();
     try {
-      steps = reviewLocked(now);
-      if (aimd.onFailure(now, dispatchGeneration, observedSpacing)
-          == AimdController.Verdict.SLOWED_DOWN) {
-        slowDown = aimd.last();
-        applyLimitsLocked();
+      steps = reviewLocked(now, consumeConstrained());
+      if (controller.onFailure(now, dispatchGeneration) == RateController.Verdict.SLOWED_DOWN) {
+        slowDown = controller.last();
+        applyLimitsLocked(now);
       }
-      nextReview = aimd.nextReview();
+      nextReview = controller.nextReview();
     } finally {
       adaptLock.unlock();
     }
@@ -659,14 +698,16 @@ public final class Throttle {
 
   /** Applies speed-up steps and ceiling resets that are due; cheap when none is. */
   private void review(long now) {
-    if (now < nextReview) {
+    if (now < nextReview || lifecycle.get() != Lifecycle.OPEN) {
       return;
     }
-    List<AimdController.Step> steps;
-    adaptLock.lock();
+    List<RateController.Step> steps;
+    if (!adaptLock.tryLock()) {
+      return; // another caller is reviewing right now
+    }
     try {
-      steps = reviewLocked(now);
-      nextReview = aimd.nextReview();
+      steps = reviewLocked(now, consumeConstrained());
+      nextReview = controller.nextReview();
     } finally {
       adaptLock.unlock();
     }
@@ -676,23 +717,38 @@ public final class Throttle {
     }
   }
 
-  private List<AimdController.Step> reviewLocked(long now) {
-    List<AimdController.Step> steps = aimd.review(now);
-    if (!steps.isEmpty()) {
-      applyLimitsLocked();
-    }
+  private List<RateController.Step> reviewLocked(long now, boolean waited) {
+    List<RateController.Step> steps = controller.review(now, waited);
+    applyLimitsLocked(now);
     return steps;
   }
 
-  private void applyLimitsLocked() {
-    gate.setLimit(aimd.concurrency());
-    pacer.setAdaptiveInterval(aimd.intervalNanos());
-    generation = aimd.generation();
-    cooling = aimd.cooling();
+  private void applyLimitsLocked(long now) {
+    gate.setLimit(controller.concurrency());
+    pacer.setAdaptiveInterval(controller.intervalNanos());
+    generation = controller.generation();
+    cooling = controller.cooling(now);
   }
 
-  private void fire(List<AimdController.Step> steps) {
-    for (AimdController.Step step : steps) {
+  private void markConstrained() {
+    if (!constrained) {
+      constrained = true;
+    }
+  }
+
+  private boolean consumeConstrained() {
+    boolean waited = constrained;
+    if (waited) {
+      constrained = false;
+    }
+    return waited || gate.queued() > 0;
+  }
+
+  private void fire(List<RateController.Step> steps) {
+    if (steps.isEmpty() || lifecycle.get() != Lifecycle.OPEN) {
+      return;
+    }
+    for (RateController.Step step : steps) {
       if (step.ceilingReset()) {
         LOG.log(
             Level.DEBUG,

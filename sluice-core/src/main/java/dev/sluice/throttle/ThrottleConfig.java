@@ -15,8 +15,12 @@ import java.util.function.Predicate;
  * value ({@code throttle.max-concurrency must be >= 1, was 0}).
  *
  * @param maxConcurrency the most calls in flight at once; at least 1
- * @param initialConcurrency the concurrency to start at, between 1 and {@code maxConcurrency}; the
- *     throttle grows from it to the maximum one step per cooling period without failure
+ * @param initialConcurrency the concurrency to start at, between 1 and {@code maxConcurrency}; once
+ *     a round trip is known, the concurrency follows the rate (what the rate needs over twice the
+ *     round trip, plus one)
+ * @param initialRate the dispatch rate to start at, in calls per second, from which a slow start
+ *     doubles it until the first failure or the first header stating the server's rate; {@code 0}
+ *     starts unpaced at {@code initialConcurrency} (no slow start)
  * @param minDispatchInterval the floor of the spacing between two dispatches; zero means pacing is
  *     off until a slow-down or a server signal asks for it
  * @param maxDispatchInterval the cap of the spacing when slow-downs double it
@@ -24,8 +28,10 @@ import java.util.function.Predicate;
  *     interval, in [0, 1]; spreads callers that would otherwise fire in lock step
  * @param failureThreshold failures within {@code failureWindow} that trigger a slow-down
  * @param failureWindow the window in which failures are counted
- * @param coolingPeriod how long without a failure before each speed-up step
- * @param safeCeilingDecay how long without a failure before the safe ceiling returns to the maximum
+ * @param coolingPeriod how long the throttle holds its rate after a slow-down (at least two round
+ *     trips) before it climbs back and probes upward again
+ * @param safeCeilingDecay how long without a failure before the throttle forgets the highest rate
+ *     it has seen accepted (its safe ceiling) and probes upward at full pace
  * @param tokenBudget an optional rolling token budget, or {@code null}
  * @param circuitBreaker an optional circuit breaker inside the throttle, or {@code null}; while it
  *     is open, acquires fail fast with {@link dev.sluice.breaker.CircuitOpenException} and the
@@ -37,6 +43,7 @@ import java.util.function.Predicate;
 public record ThrottleConfig(
     int maxConcurrency,
     int initialConcurrency,
+    double initialRate,
     Duration minDispatchInterval,
     Duration maxDispatchInterval,
     double jitterFraction,
@@ -51,6 +58,9 @@ public record ThrottleConfig(
 
   /** Default {@link #maxConcurrency}. */
   public static final int DEFAULT_MAX_CONCURRENCY = 16;
+
+  /** Default {@link #initialRate}, calls per second. */
+  public static final double DEFAULT_INITIAL_RATE = 2.0;
 
   /**
    * Validates every setting.
@@ -72,6 +82,10 @@ public record ThrottleConfig(
               + maxConcurrency
               + "), was "
               + initialConcurrency);
+    }
+    if (!(initialRate >= 0 && Double.isFinite(initialRate))) {
+      throw new IllegalArgumentException(
+          "throttle.initial-rate must be a finite number >= 0, was " + initialRate);
     }
     notNegative("min-dispatch-interval", minDispatchInterval);
     if (maxDispatchInterval.compareTo(minDispatchInterval) < 0) {
@@ -95,9 +109,10 @@ public record ThrottleConfig(
   }
 
   /**
-   * Starts a builder with the defaults: 16 concurrent calls starting at 16, no minimum interval, a
-   * 30 s maximum interval, jitter 0.25, 3 failures in 60 s to slow down, a 10 s cooling period, a 5
-   * min ceiling decay, no token budget, unknown total, every exception a failure.
+   * Starts a builder with the defaults: at most 16 concurrent calls, a slow start from 2 calls per
+   * second and 1 in flight, no minimum interval, a 30 s maximum interval, jitter 0.25, a slow-down
+   * at the first failure, a 1 s hold after it, a 5 min decay of the known maximum, no token budget,
+   * unknown total, every exception a failure.
    *
    * @return a new builder
    */
@@ -165,6 +180,7 @@ public record ThrottleConfig(
     Builder b = new Builder();
     b.maxConcurrency = maxConcurrency;
     b.initialConcurrency = initialConcurrency;
+    b.initialRate = initialRate;
     b.minDispatchInterval = minDispatchInterval;
     b.maxDispatchInterval = maxDispatchInterval;
     b.jitterFraction = jitterFraction;
@@ -202,12 +218,13 @@ public record ThrottleConfig(
   public static final class Builder {
     private int maxConcurrency = DEFAULT_MAX_CONCURRENCY;
     private Integer initialConcurrency;
+    private double initialRate = DEFAULT_INITIAL_RATE;
     private Duration minDispatchInterval = Duration.ZERO;
     private Duration maxDispatchInterval = Duration.ofSeconds(30);
     private double jitterFraction = 0.25;
-    private int failureThreshold = 3;
+    private int failureThreshold = 1;
     private Duration failureWindow = Duration.ofSeconds(60);
-    private Duration coolingPeriod = Duration.ofSeconds(10);
+    private Duration coolingPeriod = Duration.ofSeconds(1);
     private Duration safeCeilingDecay = Duration.ofMinutes(5);
     private TokenBudget tokenBudget;
     private CircuitBreakerConfig circuitBreaker;
@@ -229,7 +246,8 @@ public record ThrottleConfig(
     }
 
     /**
-     * Sets the concurrency to start at; defaults to {@code maxConcurrency}.
+     * Sets the concurrency to start at; defaults to 1 with a slow start, else to {@code
+     * maxConcurrency}.
      *
      * @param value between 1 and {@code maxConcurrency}
      * @return this builder
@@ -237,6 +255,19 @@ public record ThrottleConfig(
      */
     public Builder initialConcurrency(int value) {
       this.initialConcurrency = value;
+      return this;
+    }
+
+    /**
+     * Sets the rate a slow start begins at, in calls per second; {@code 0} turns slow start off, so
+     * the throttle starts unpaced at the initial concurrency.
+     *
+     * @param perSecond zero or a positive finite number; defaults to {@value #DEFAULT_INITIAL_RATE}
+     * @return this builder
+     * @throws IllegalArgumentException from {@link #build()} if negative or not finite
+     */
+    public Builder initialRate(double perSecond) {
+      this.initialRate = perSecond;
       return this;
     }
 
@@ -301,7 +332,7 @@ public record ThrottleConfig(
     }
 
     /**
-     * Sets the time without failure before each speed-up step.
+     * Sets how long the rate is held after a slow-down before it climbs again.
      *
      * @param value positive
      * @return this builder
@@ -313,7 +344,7 @@ public record ThrottleConfig(
     }
 
     /**
-     * Sets the time without failure after which the safe ceiling returns to the maximum.
+     * Sets the time without failure after which the highest accepted rate is forgotten.
      *
      * @param value positive
      * @return this builder
@@ -381,7 +412,8 @@ public record ThrottleConfig(
     public ThrottleConfig build() {
       return new ThrottleConfig(
           maxConcurrency,
-          initialConcurrency == null ? maxConcurrency : initialConcurrency,
+          initialConcurrency == null ? (initialRate > 0 ? 1 : maxConcurrency) : initialConcurrency,
+          initialRate,
           minDispatchInterval,
           maxDispatchInterval,
           jitterFraction,

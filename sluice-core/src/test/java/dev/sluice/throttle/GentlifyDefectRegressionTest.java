@@ -1,8 +1,6 @@
 package dev.sluice.throttle;
 
-import static dev.sluice.throttle.ThrottleTestSupport.failOnce;
 import static dev.sluice.throttle.ThrottleTestSupport.quiet;
-import static dev.sluice.throttle.ThrottleTestSupport.succeedOnce;
 import static dev.sluice.throttle.ThrottleTestSupport.throttle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -19,21 +17,6 @@ import org.junit.jupiter.api.Test;
 /** One regression test per defect of gentlify as published, named after it. */
 class GentlifyDefectRegressionTest {
   private final ManualTimeSource time = new ManualTimeSource();
-
-  @Test
-  void speedsUpAfterEveryCoolingPeriodNotOnlyOnceAfterASlowDown() throws Exception {
-    Throttle throttle = throttle(quiet().maxConcurrency(16).build(), time);
-    for (int i = 0; i < 6; i++) {
-      failOnce(throttle); // 16 -> 8 -> 4
-    }
-    List<Integer> seen = new ArrayList<>();
-    for (int period = 0; period < 4; period++) {
-      time.advance(Duration.ofSeconds(10));
-      succeedOnce(throttle);
-      seen.add(throttle.snapshot().concurrency());
-    }
-    assertThat(seen).containsExactly(5, 6, 7, 8);
-  }
 
   @Test
   void concurrentCallersAreSpacedByTheIntervalBecauseSlotsAreReservedBeforeWaiting()

@@ -33,13 +33,13 @@ class ServerSignalsTest {
   }
 
   @Test
-  void retryAfterPausesNewDispatchForEveryoneUntilThen() throws Exception {
+  void retryAfterPausesNewDispatchForEveryoneUntilTheEarliestInstantItCanMean() throws Exception {
     Throttle throttle = throttle(quiet().build(), time);
-    respond(throttle, headers("retry-after", "30"));
+    respond(throttle, headers("retry-after", "30")); // whole seconds, rounded up: (29 s, 30 s]
 
     CompletableFuture<Permit> a = throttle.acquireAsync();
     CompletableFuture<Permit> b = throttle.acquireAsync();
-    time.advance(Duration.ofSeconds(29));
+    time.advance(Duration.ofSeconds(28));
     assertThat(a).isNotDone();
     assertThat(b).isNotDone();
 
@@ -54,7 +54,7 @@ class ServerSignalsTest {
     Throttle throttle = throttle(quiet().build(), time);
     respond(throttle, headers("Retry-After", "Thu, 01 Jan 2026 00:01:00 GMT"));
     CompletableFuture<Permit> next = throttle.acquireAsync();
-    time.advance(Duration.ofSeconds(59));
+    time.advance(Duration.ofSeconds(58));
     assertThat(next).isNotDone();
     time.advance(Duration.ofSeconds(1));
     assertThat(next).isCompleted();
@@ -72,12 +72,34 @@ class ServerSignalsTest {
   }
 
   @Test
-  void whenLessThanHalfTheQuotaRemainsTheRestIsSpreadUntilTheReset() throws Exception {
+  void aLowRemainingCountNeverSlowsThePaceBelowTheStatedPolicy() throws Exception {
+    // a token bucket says r=10;t=5 while it refills: spreading 10 calls over 5 s would waste it
     Throttle throttle = throttle(quiet().build(), time);
     respond(
         throttle,
         headers("RateLimit-Policy", "\"default\";q=100;w=10", "RateLimit", "\"default\";r=10;t=5"));
+    assertThat(throttle.snapshot().serverInterval()).isEqualTo(Duration.ofMillis(100));
+  }
+
+  @Test
+  void withoutAPolicyTheRemainingCallsAreSpreadUntilTheReset() throws Exception {
+    Throttle throttle = throttle(quiet().build(), time);
+    respond(throttle, headers("X-RateLimit-Remaining", "10", "X-RateLimit-Reset", "5"));
     assertThat(throttle.snapshot().serverInterval()).isEqualTo(Duration.ofMillis(500));
+  }
+
+  @Test
+  void nothingRemainingUnderAPolicyHoldsDispatchForOneSpacingNotTheWholeRoundedReset()
+      throws Exception {
+    Throttle throttle = throttle(quiet().build(), time);
+    respond(
+        throttle,
+        headers("RateLimit-Policy", "\"default\";q=50;w=1", "RateLimit", "\"default\";r=0;t=1"));
+    CompletableFuture<Permit> next = throttle.acquireAsync();
+    time.advance(Duration.ofMillis(19));
+    assertThat(next).isNotDone();
+    time.advance(Duration.ofMillis(1));
+    assertThat(next).isCompleted();
   }
 
   @Test

@@ -20,13 +20,14 @@ class ThrottleConfigTest {
     ThrottleConfig config = ThrottleConfig.builder().build();
 
     assertThat(config.maxConcurrency()).isEqualTo(16);
-    assertThat(config.initialConcurrency()).isEqualTo(16);
+    assertThat(config.initialConcurrency()).isEqualTo(1);
+    assertThat(config.initialRate()).isEqualTo(2.0);
     assertThat(config.minDispatchInterval()).isZero();
     assertThat(config.maxDispatchInterval()).isEqualTo(Duration.ofSeconds(30));
     assertThat(config.jitterFraction()).isEqualTo(0.25);
-    assertThat(config.failureThreshold()).isEqualTo(3);
+    assertThat(config.failureThreshold()).isEqualTo(1);
     assertThat(config.failureWindow()).isEqualTo(Duration.ofSeconds(60));
-    assertThat(config.coolingPeriod()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.coolingPeriod()).isEqualTo(Duration.ofSeconds(1));
     assertThat(config.safeCeilingDecay()).isEqualTo(Duration.ofMinutes(5));
     assertThat(config.tokenBudget()).isNull();
     assertThat(config.totalTasks()).isZero();
@@ -34,14 +35,18 @@ class ThrottleConfigTest {
   }
 
   @Test
-  void initialConcurrencyFollowsMaxWhenNotSet() {
+  void initialConcurrencyIsOneWithASlowStartAndTheMaximumWithout() {
     assertThat(ThrottleConfig.builder().maxConcurrency(4).build().initialConcurrency())
+        .isEqualTo(1);
+    assertThat(
+            ThrottleConfig.builder().maxConcurrency(4).initialRate(0).build().initialConcurrency())
         .isEqualTo(4);
   }
 
   static Stream<Arguments> invalidSettings() {
     return Stream.of(
         bad(b -> b.maxConcurrency(0), "throttle.max-concurrency must be >= 1, was 0"),
+        bad(b -> b.initialRate(-1), "throttle.initial-rate must be a finite number >= 0, was -1.0"),
         bad(
             b -> b.maxConcurrency(4).initialConcurrency(5),
             "throttle.initial-concurrency must be between 1 and max-concurrency (4), was 5"),

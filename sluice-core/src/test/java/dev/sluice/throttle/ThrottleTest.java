@@ -31,78 +31,6 @@ class ThrottleTest {
   }
 
   @Test
-  void reachingTheFailureThresholdSlowsDown() throws Exception {
-    Throttle throttle = throttle(quiet().minDispatchInterval(Duration.ofMillis(100)).build(), time);
-    ThrottleTestSupport.Events events = new ThrottleTestSupport.Events();
-    throttle.addListener(events);
-
-    failOnce(throttle);
-    time.advance(Duration.ofSeconds(1)); // past the next dispatch slot
-    failOnce(throttle);
-    assertThat(throttle.snapshot().concurrency()).isEqualTo(8);
-    time.advance(Duration.ofSeconds(1));
-    failOnce(throttle);
-
-    ThrottleSnapshot snapshot = throttle.snapshot();
-    assertThat(snapshot.concurrency()).isEqualTo(4);
-    assertThat(snapshot.dispatchInterval()).isEqualTo(Duration.ofMillis(200));
-    assertThat(snapshot.state()).isEqualTo(ThrottleState.COOLING);
-    assertThat(snapshot.safeCeiling()).isEqualTo(8);
-    assertThat(events.slowDowns)
-        .containsExactly(new Adjustment(8, 4, Duration.ofMillis(100), Duration.ofMillis(200), 8));
-    assertThat(events.states).containsExactly("RUNNING->COOLING");
-  }
-
-  @Test
-  void speedsUpAfterTheCoolingPeriodAndReportsOldAndNewValues() throws Exception {
-    Throttle throttle = throttle(quiet().build(), time);
-    ThrottleTestSupport.Events events = new ThrottleTestSupport.Events();
-    throttle.addListener(events);
-    for (int i = 0; i < 3; i++) {
-      failOnce(throttle);
-    }
-
-    time.advance(Duration.ofSeconds(10));
-    succeedOnce(throttle);
-
-    assertThat(throttle.snapshot().concurrency()).isEqualTo(5);
-    assertThat(events.speedUps)
-        .containsExactly(new Adjustment(4, 5, Duration.ZERO, Duration.ZERO, 8));
-  }
-
-  @Test
-  void speedUpsStopAtTheSafeCeiling() throws Exception {
-    Throttle throttle = throttle(quiet().build(), time);
-    for (int i = 0; i < 6; i++) {
-      failOnce(throttle); // 8 -> 4 (ceiling 8), then 4 -> 2 (ceiling 4)
-    }
-
-    time.advance(Duration.ofSeconds(200));
-    succeedOnce(throttle);
-
-    assertThat(throttle.snapshot().safeCeiling()).isEqualTo(4);
-    assertThat(throttle.snapshot().concurrency()).isEqualTo(4);
-    assertThat(throttle.state()).isEqualTo(ThrottleState.RUNNING);
-  }
-
-  @Test
-  void theSafeCeilingDecaysBackToMaxAfterTheDecayPeriod() throws Exception {
-    Throttle throttle = throttle(quiet().build(), time);
-    ThrottleTestSupport.Events events = new ThrottleTestSupport.Events();
-    throttle.addListener(events);
-    for (int i = 0; i < 6; i++) {
-      failOnce(throttle); // ceiling 4
-    }
-    time.advance(Duration.ofSeconds(300));
-    succeedOnce(throttle);
-    assertThat(throttle.snapshot().safeCeiling()).isEqualTo(8);
-    assertThat(events.ceilingResets).containsExactly(8);
-
-    time.advance(Duration.ofSeconds(100));
-    assertThat(throttle.snapshot().concurrency()).isEqualTo(8);
-  }
-
-  @Test
   void snapshotReportsEveryFigure() throws Exception {
     Throttle throttle =
         throttle(
@@ -155,21 +83,6 @@ class ThrottleTest {
       failOnce(throttle);
     }
     assertThat(throttle.snapshot().concurrency()).isEqualTo(4);
-  }
-
-  @Test
-  void stateChangeListenerHearsSlowDownAndRecovery() throws Exception {
-    Throttle throttle = throttle(quiet().maxConcurrency(2).build(), time);
-    ThrottleTestSupport.Events events = new ThrottleTestSupport.Events();
-    throttle.addListener(events);
-    for (int i = 0; i < 3; i++) {
-      failOnce(throttle);
-    }
-    time.advance(Duration.ofSeconds(10));
-    succeedOnce(throttle);
-    assertThat(events.states).containsExactly("RUNNING->COOLING", "COOLING->RUNNING");
-    assertThat(events.slowDowns).hasSize(1);
-    assertThat(events.speedUps).hasSize(1);
   }
 
   @Test

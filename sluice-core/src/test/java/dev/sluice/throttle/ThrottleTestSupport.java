@@ -11,9 +11,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class ThrottleTestSupport {
   private ThrottleTestSupport() {}
 
+  /** Starts unpaced at full concurrency (no slow start), so tests see one behaviour at a time. */
   static ThrottleConfig.Builder quiet() {
     return ThrottleConfig.builder()
         .maxConcurrency(8)
+        .initialRate(0)
+        .failureThreshold(3)
         .jitterFraction(0)
         .coolingPeriod(Duration.ofSeconds(10))
         .safeCeilingDecay(Duration.ofSeconds(300));

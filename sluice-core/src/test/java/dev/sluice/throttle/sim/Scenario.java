@@ -11,8 +11,9 @@ import java.time.Duration;
  * @param latency the mean round trip
  * @param latencySpread the round trip varies uniformly within +-this fraction of the mean
  * @param length how long the run lasts, in simulated time
- * @param halveAt when the limit halves, or {@code null} if it never does
- * @param headers whether the server sends RateLimit, RateLimit-Policy and Retry-After
+ * @param halveAt when the limit changes, or {@code null} if it never does
+ * @param changeFactor what the limit is multiplied by then: 0.5 halves it, 2 doubles it
+ * @param headers what the server says about its limit
  * @param workers how many callers loop over the work
  * @param seed the seed of every random draw in the run
  */
@@ -24,7 +25,8 @@ public record Scenario(
     double latencySpread,
     Duration length,
     Duration halveAt,
-    boolean headers,
+    double changeFactor,
+    SimHeaders headers,
     int workers,
     long seed) {
 
@@ -38,6 +40,39 @@ public record Scenario(
         0.25,
         Duration.ofMinutes(10),
         halving ? Duration.ofMinutes(5) : null,
+        0.5,
+        headers ? SimHeaders.IETF : SimHeaders.NONE,
+        64,
+        42);
+  }
+
+  /**
+   * A cell of the real-HTTP grid, simulated: 64 callers, a 2-minute run, a uniform round trip
+   * within +-60% of the mean (the grid's 20-80 ms for 50 ms).
+   */
+  public static Scenario cell(
+      double limit,
+      int burst,
+      int roundTripMillis,
+      SimHeaders headers,
+      Duration changeAt,
+      double factor) {
+    return new Scenario(
+        String.format(
+            java.util.Locale.ROOT,
+            "L=%s burst=%d rtt=%dms %s%s",
+            limit,
+            burst,
+            roundTripMillis,
+            headers,
+            changeAt == null ? "" : " x" + factor + "@" + changeAt.toSeconds() + "s"),
+        limit,
+        burst,
+        Duration.ofMillis(roundTripMillis),
+        0.6,
+        Duration.ofMinutes(2),
+        changeAt,
+        factor,
         headers,
         64,
         42);
@@ -45,7 +80,9 @@ public record Scenario(
 
   /** The limit in force at {@code elapsed} into the run. */
   public double limitAt(Duration elapsed) {
-    return halveAt != null && elapsed.compareTo(halveAt) >= 0 ? limitPerSecond / 2 : limitPerSecond;
+    return halveAt != null && elapsed.compareTo(halveAt) >= 0
+        ? limitPerSecond * changeFactor
+        : limitPerSecond;
   }
 
   /** Requests the limit admits over the whole run, without the initial burst. */
@@ -55,6 +92,6 @@ public record Scenario(
       return limitPerSecond * seconds;
     }
     double before = halveAt.toNanos() / 1e9;
-    return limitPerSecond * before + limitPerSecond / 2 * (seconds - before);
+    return limitPerSecond * before + limitPerSecond * changeFactor * (seconds - before);
   }
 }

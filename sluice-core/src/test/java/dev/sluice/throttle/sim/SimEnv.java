@@ -11,6 +11,7 @@ import java.util.function.Consumer;
  * pure function of its scenario.
  */
 public final class SimEnv {
+  private static final long ONE_WAY_NANOS = 500_000;
   private final Scenario scenario;
   private final ManualTimeSource time;
   private final SimServer server;
@@ -22,11 +23,16 @@ public final class SimEnv {
   private long rejected;
   private long lastRejectionNanos = Long.MIN_VALUE;
   private boolean over;
+  private long firstSecondRejected;
+  private final long[] admittedBySecond;
+  private final long[] refusedBySecond;
 
   SimEnv(Scenario scenario, ManualTimeSource time) {
     this.scenario = scenario;
     this.time = time;
     this.startNanos = time.nanoTime();
+    this.admittedBySecond = new long[(int) scenario.length().toSeconds() + 1];
+    this.refusedBySecond = new long[admittedBySecond.length];
     this.server =
         new SimServer(scenario.limitPerSecond(), scenario.burst(), scenario.headers(), startNanos);
     this.latencyRandom = new Random(scenario.seed());
@@ -63,8 +69,8 @@ public final class SimEnv {
   }
 
   /**
-   * Sends one request now; the server sees it half a round trip later and the response arrives a
-   * full round trip later.
+   * Sends one request now; the server sees it half a millisecond later (a loopback hop) and answers
+   * after the drawn round trip (its processing time), as the real-HTTP test server does.
    */
   public void send(Consumer<SimResponse> onResponse) {
     if (over) {
@@ -74,16 +80,27 @@ public final class SimEnv {
     double spread = (latencyRandom.nextDouble() * 2 - 1) * scenario.latencySpread();
     long roundTrip = (long) (scenario.latency().toNanos() * (1 + spread));
     after(
-        roundTrip / 2,
+        ONE_WAY_NANOS,
         () -> {
           SimResponse response = server.handle(time.nanoTime());
           if (response.rejected()) {
             rejected++;
             lastRejectionNanos = time.nanoTime();
+            int at = (int) ((time.nanoTime() - startNanos) / 1_000_000_000L);
+            if (at < refusedBySecond.length) {
+              refusedBySecond[at]++;
+            }
+            if (time.nanoTime() - startNanos < 1_000_000_000L) {
+              firstSecondRejected++;
+            }
           } else {
             succeeded++;
+            int second = (int) ((time.nanoTime() - startNanos) / 1_000_000_000L);
+            if (second < admittedBySecond.length) {
+              admittedBySecond[second]++;
+            }
           }
-          after(roundTrip - roundTrip / 2, () -> onResponse.accept(response));
+          after(roundTrip, () -> onResponse.accept(response));
         });
   }
 
@@ -94,7 +111,7 @@ public final class SimEnv {
     long step = 250_000; // 0.25 ms of simulated time per tick
     while (time.nanoTime() < end) {
       if (time.nanoTime() >= halve) {
-        server.setRate(scenario.limitPerSecond() / 2, time.nanoTime());
+        server.setRate(scenario.limitPerSecond() * scenario.changeFactor(), time.nanoTime());
         halve = Long.MAX_VALUE;
       }
       time.advanceNanos(step);
@@ -104,12 +121,37 @@ public final class SimEnv {
 
   SimResult result(String client) {
     Duration stop = null;
+    Duration reached = null;
+    if (scenario.halveAt() != null && scenario.changeFactor() > 1) {
+      int from = (int) scenario.halveAt().toSeconds();
+      double target = 0.9 * scenario.limitPerSecond() * scenario.changeFactor();
+      for (int s = from; s + 5 <= admittedBySecond.length; s++) {
+        long sum = 0;
+        for (int k = s; k < s + 5; k++) {
+          sum += admittedBySecond[k];
+        }
+        if (sum / 5.0 >= target) {
+          reached = Duration.ofSeconds(s - from);
+          break;
+        }
+      }
+    }
     if (scenario.halveAt() != null) {
-      long halvedAt = startNanos + scenario.halveAt().toNanos();
-      stop =
-          lastRejectionNanos <= halvedAt
-              ? Duration.ZERO
-              : Duration.ofNanos(lastRejectionNanos - halvedAt);
+      // settled: the first second from which the next ten have at most 1% 429s
+      int from = (int) scenario.halveAt().toSeconds();
+      stop = Duration.ofSeconds(admittedBySecond.length - from);
+      for (int s = from; s + 10 <= admittedBySecond.length; s++) {
+        long ok = 0;
+        long refused = 0;
+        for (int k = s; k < s + 10; k++) {
+          ok += admittedBySecond[k];
+          refused += refusedBySecond[k];
+        }
+        if (refused <= 0.01 * (ok + refused)) {
+          stop = Duration.ofSeconds(s - from);
+          break;
+        }
+      }
     }
     return new SimResult(
         client,
@@ -119,6 +161,8 @@ public final class SimEnv {
         rejected,
         succeeded / scenario.capacity(),
         sent == 0 ? 0 : (double) rejected / (succeeded + rejected),
-        stop);
+        stop,
+        reached,
+        firstSecondRejected);
   }
 }

@@ -13,12 +13,12 @@ import java.util.Map;
  */
 final class SimServer {
   private final int burst;
-  private final boolean headers;
+  private final SimHeaders headers;
   private double rate;
   private double tokens;
   private long lastNanos;
 
-  SimServer(double rate, int burst, boolean headers, long startNanos) {
+  SimServer(double rate, int burst, SimHeaders headers, long startNanos) {
     this.rate = rate;
     this.burst = burst;
     this.headers = headers;
@@ -37,8 +37,14 @@ final class SimServer {
     if (admitted) {
       tokens -= 1;
     }
-    if (!headers) {
+    if (headers == SimHeaders.NONE) {
       return new SimResponse(admitted ? 200 : 429, Map.of());
+    }
+    if (headers == SimHeaders.RETRY_AFTER) {
+      long wait = Math.max(1, (long) Math.ceil((1 - tokens) / rate));
+      return admitted
+          ? new SimResponse(200, Map.of())
+          : new SimResponse(429, Map.of("Retry-After", List.of(Long.toString(wait))));
     }
     long window = Math.max(1, Math.round(burst / rate));
     long untilFull = (long) Math.ceil((burst - tokens) / rate);

@@ -1,0 +1,364 @@
+package dev.sluice.throttle;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The adaptive limits of a throttle as a small pure object: a dispatch rate (the fine lever) and a
+ * concurrency derived from it. It takes failures, successes (through {@link SuccessMeter}) and the
+ * passing of time, and returns new limits. Not thread-safe; {@link Throttle} guards it with a lock.
+ *
+ * <p>Rules:
+ *
+ * <ul>
+ *   <li><b>Slow start.</b> Against an unknown server it starts at the initial rate and concurrency
+ *       (2 calls per second, 1 call in flight by default) and doubles the rate after every step of
+ *       at least 250 ms (and one round trip) that saw two successes, until the first failure or the
+ *       first response whose headers state the server's rate.
+ *   <li><b>Concurrency follows the rate.</b> Once a round trip is known, concurrency is what the
+ *       rate needs over twice the round trip, plus one, up to the maximum: callers beyond it wait
+ *       at the gate instead of holding dispatch slots booked far ahead.
+ *   <li><b>Slow down in proportion.</b> When the failures in the window reach the threshold, the
+ *       rate becomes 90% of the success rate the server actually accepted (measured over at least a
+ *       second), which also becomes the known maximum; it halves if nothing succeeded. Failures of
+ *       calls dispatched before the latest slow-down measure the old rate and are not counted.
+ *   <li><b>Recover, then probe.</b> After the hold ({@code coolingPeriod}), and only while callers
+ *       are actually waiting for the rate, it closes half the distance to the known maximum per
+ *       second; from there it probes upward, 0.5% per second at first, the gain doubling every 2.5
+ *       s without a failure (at most 20% per second), so a raised limit is followed within seconds.
+ *   <li>The known maximum is forgotten after {@code safeCeilingDecay} without a failure.
+ * </ul>
+ */
+final class RateController {
+  static final double DECREASE = 0.9;
+
+  /** At or above this rate pacing is off: the concurrency alone limits. */
+  static final double UNPACED = 1_000_000;
+
+  static final long TICK_NANOS = 100_000_000L;
+  private static final long SLOW_START_STEP_NANOS = 250_000_000L;
+  private static final long MIN_MEASURE_NANOS = 1_000_000_000L;
+  private static final long MAX_MEASURE_NANOS = 6_000_000_000L;
+  private static final double RECOVERY_PER_SECOND = 0.5;
+  private static final double NEAR_MAXIMUM = 0.98;
+  private static final double PROBE_GAIN = 0.005;
+  private static final double PROBE_GAIN_MAX = 0.2;
+  private static final double PROBE_DOUBLING_SECONDS = 2.5;
+  private static final double PROBE_DOUBLING_CALLS = 20;
+  private static final double PROBE_FULL_GAIN_RATE = 25;
+  private static final double HEADROOM = 2.0;
+  private static final double EDGE_SHARE = 0.2;
+
+  private final int maxConcurrency;
+  private final double minRate;
+  private final double maxRate;
+  private final int failureThreshold;
+  private final long failureWindowNanos;
+  private final long holdNanos;
+  private final long decayNanos;
+  private final SuccessMeter meter;
+
+  private final ArrayDeque<Long> failures = new ArrayDeque<>();
+  private double rate;
+  private double knownMax = Double.NaN;
+  private boolean slowStart;
+  private int concurrency;
+  private long generation;
+  private long holdUntil;
+  private long nextTick;
+  private long lastTick;
+  private long probeSince;
+  private long stepAt;
+  private long successesAtStep;
+  private double serverRate;
+  private long serverRateUntil = Long.MIN_VALUE;
+  private long lastFailure;
+  private boolean failedSinceDecay;
+  private Adjustment last;
+
+  RateController(ThrottleConfig config, SuccessMeter meter, long now) {
+    this.maxConcurrency = config.maxConcurrency();
+    long minInterval = config.minDispatchInterval().toNanos();
+    this.maxRate = minInterval == 0 ? Double.POSITIVE_INFINITY : 1e9 / minInterval;
+    this.minRate = 1e9 / config.maxDispatchInterval().toNanos();
+    this.failureThreshold = config.failureThreshold();
+    this.failureWindowNanos = config.failureWindow().toNanos();
+    this.holdNanos = config.coolingPeriod().toNanos();
+    this.decayNanos = config.safeCeilingDecay().toNanos();
+    this.meter = meter;
+    this.concurrency = config.initialConcurrency();
+    double initial = config.initialRate();
+    this.slowStart = initial > 0;
+    this.rate = initial > 0 ? Math.max(minRate, Math.min(maxRate, initial)) : maxRate;
+    this.stepAt = now;
+    this.lastTick = now;
+    this.nextTick = now + TICK_NANOS;
+    this.probeSince = now;
+  }
+
+  /** What {@link #onFailure} decided. */
+  enum Verdict {
+    /** The failure measured an older rate and was not counted. */
+    STALE,
+    /** Counted; the threshold is not reached. */
+    COUNTED,
+    /** Counted, and the throttle slowed down. */
+    SLOWED_DOWN
+  }
+
+  /** A speed-up step or a ceiling reset, in the order they happened. */
+  record Step(Adjustment adjustment, int oldCeiling, boolean ceilingReset) {}
+
+  /**
+   * Records a failure.
+   *
+   * @param now the current ticker reading
+   * @param dispatchGeneration the {@link #generation()} when the failed call was dispatched, or -1
+   *     for a failure reported outside a permit (always counted)
+   * @return what happened; on {@link Verdict#SLOWED_DOWN} read the change with {@link #last}
+   */
+  Verdict onFailure(long now, long dispatchGeneration) {
+    if (dispatchGeneration >= 0 && dispatchGeneration < generation) {
+      return Verdict.STALE;
+    }
+    prune(now);
+    failures.addLast(now);
+    lastFailure = now;
+    failedSinceDecay = true;
+    if (failures.size() < failureThreshold) {
+      return Verdict.COUNTED;
+    }
+    int oldConcurrency = concurrency;
+    double oldRate = rate;
+    long window = measureWindow();
+    double admitted = meter.rate(now, window);
+    double refused = meter.failureRate(now, window);
+    double sent = admitted + refused;
+    double base;
+    if (admitted <= 0) {
+      base = Double.isInfinite(rate) ? concurrency * 1e9 / Math.max(TICK_NANOS, roundTrip()) : rate;
+      knownMax = base / 2;
+      rate = base / 2;
+    } else {
+      // barely over (few refusals): the limit is about the rate sent at; well over: the server
+      // admitted what it could, and that is the limit
+      base = refused <= EDGE_SHARE * sent ? sent : admitted;
+      if (slowStart && Double.isFinite(rate)) {
+        base = Math.max(base, rate / 2); // the step before the last one passed without a failure
+      }
+      if (Double.isFinite(rate)) {
+        base = Math.min(rate, base);
+      }
+      knownMax = base;
+      rate = base * DECREASE;
+    }
+    rate = Math.max(minRate, Math.min(maxRate, rate));
+    slowStart = false;
+    holdUntil = now + Math.max(holdNanos, 2 * roundTrip());
+    probeSince = now;
+    failures.clear();
+    generation++;
+    // without a round trip to derive it from, concurrency halves with the rate
+    concurrency = roundTrip() == 0 ? Math.max(1, concurrency / 2) : derivedConcurrency(now);
+    last =
+        new Adjustment(
+            oldConcurrency, concurrency, interval(oldRate), interval(rate), ceilingConcurrency());
+    return Verdict.SLOWED_DOWN;
+  }
+
+  /** The change made by the latest slow-down. */
+  Adjustment last() {
+    return last;
+  }
+
+  /**
+   * The server stated its sustained rate (from rate-limit headers) until {@code until}: slow start
+   * is over, and the rate rises to it at once; pacing to it is the pacer's job.
+   */
+  void onServerRate(long now, double perSecond, long until) {
+    if (!(perSecond > 0)) {
+      return;
+    }
+    serverRate = perSecond;
+    serverRateUntil = until;
+    if (slowStart || (Double.isNaN(knownMax) && rate < perSecond)) {
+      slowStart = false;
+      rate = Math.max(rate, Math.min(maxRate, perSecond));
+      knownMax = Math.max(Double.isNaN(knownMax) ? 0 : knownMax, perSecond);
+      probeSince = now;
+    }
+    concurrency = derivedConcurrency(now);
+  }
+
+  /**
+   * Applies every change due by {@code now}: slow-start doublings, recovery and probing steps (only
+   * if {@code constrained}, that is, callers waited for the rate or concurrency since the last
+   * review), and the known maximum's decay.
+   *
+   * @return the changes made, oldest first; empty when nothing was due
+   */
+  List<Step> review(long now, boolean constrained) {
+    List<Step> steps = List.of();
+    if (failedSinceDecay && !Double.isNaN(knownMax) && now >= lastFailure + decayNanos) {
+      int oldCeiling = ceilingConcurrency();
+      knownMax = Double.NaN;
+      failedSinceDecay = false;
+      probeSince = now;
+      steps = new ArrayList<>();
+      steps.add(new Step(unchanged(), oldCeiling, true));
+    }
+    if (now < nextTick) {
+      return steps;
+    }
+    long elapsed = Math.min(1_000_000_000L, now - lastTick);
+    lastTick = now;
+    nextTick = now + TICK_NANOS;
+    int oldConcurrency = concurrency;
+    double oldRate = rate;
+    if (constrained && Double.isFinite(rate)) {
+      if (slowStart) {
+        long successes = meter.total();
+        if (successes - successesAtStep >= 2
+            && now - stepAt >= Math.max(SLOW_START_STEP_NANOS, roundTrip())) {
+          rate = Math.min(maxRate, rate * 2);
+          stepAt = now;
+          successesAtStep = successes;
+        }
+      } else if (now >= holdUntil) {
+        grow(now, elapsed / 1e9);
+      }
+      if (rate >= UNPACED) {
+        rate = Double.POSITIVE_INFINITY;
+      }
+    }
+    concurrency = derivedConcurrency(now);
+    if (rate != oldRate || concurrency != oldConcurrency) {
+      if (steps.isEmpty()) {
+        steps = new ArrayList<>();
+      }
+      steps.add(
+          new Step(
+              new Adjustment(
+                  oldConcurrency,
+                  concurrency,
+                  interval(oldRate),
+                  interval(rate),
+                  ceilingConcurrency()),
+              ceilingConcurrency(),
+              false));
+    }
+    return steps;
+  }
+
+  private void grow(long now, double seconds) {
+    if (!Double.isNaN(knownMax) && rate < knownMax * NEAR_MAXIMUM) {
+      double gap = knownMax - rate;
+      rate += gap * Math.min(1, RECOVERY_PER_SECOND * seconds) + knownMax * 0.01 * seconds;
+      probeSince = now;
+    } else {
+      // a slow limit is probed gently: each probe above it costs a refused call, so the gain and
+      // its doubling are measured in calls as well as in seconds
+      double probing = (now - probeSince) / 1e9;
+      double doubling = Math.max(PROBE_DOUBLING_SECONDS, PROBE_DOUBLING_CALLS / rate);
+      double start = PROBE_GAIN * Math.min(1, rate / PROBE_FULL_GAIN_RATE);
+      double gain = Math.min(PROBE_GAIN_MAX, start * Math.pow(2, probing / doubling));
+      rate *= 1 + gain * seconds;
+    }
+    rate = Math.min(maxRate, rate);
+  }
+
+  /** The earliest ticker reading at which {@link #review} could change something. */
+  long nextReview() {
+    long decayAt =
+        failedSinceDecay && !Double.isNaN(knownMax) ? lastFailure + decayNanos : Long.MAX_VALUE;
+    long tickAt = Double.isFinite(rate) || slowStart ? nextTick : Long.MAX_VALUE;
+    return Math.min(decayAt, tickAt);
+  }
+
+  private int derivedConcurrency(long now) {
+    long roundTrip = roundTrip();
+    if (Double.isInfinite(rate) || roundTrip == 0) {
+      return Double.isInfinite(rate) && !Double.isNaN(knownMax) ? maxConcurrency : concurrency;
+    }
+    double effective = serverRateUntil > now ? Math.min(rate, serverRate) : rate;
+    return needed(effective, roundTrip);
+  }
+
+  private int needed(double perSecond, long roundTrip) {
+    double inFlight = Math.ceil(perSecond * roundTrip / 1e9 * HEADROOM) + 1;
+    return (int) Math.max(1, Math.min(maxConcurrency, inFlight));
+  }
+
+  /** The concurrency the known maximum needs: what the throttle reports as its safe ceiling. */
+  int ceilingConcurrency() {
+    long roundTrip = roundTrip();
+    return Double.isNaN(knownMax) || roundTrip == 0 ? maxConcurrency : needed(knownMax, roundTrip);
+  }
+
+  private long measureWindow() {
+    long window = Math.max(MIN_MEASURE_NANOS, 2 * roundTrip());
+    if (Double.isFinite(rate) && rate > 0) {
+      window = Math.max(window, (long) (10e9 / rate));
+    }
+    return Math.min(MAX_MEASURE_NANOS, window);
+  }
+
+  private long roundTrip() {
+    return meter.roundTrip();
+  }
+
+  private Adjustment unchanged() {
+    return new Adjustment(
+        concurrency, concurrency, interval(rate), interval(rate), ceilingConcurrency());
+  }
+
+  private void prune(long now) {
+    while (!failures.isEmpty() && now - failures.peekFirst() >= failureWindowNanos) {
+      failures.pollFirst();
+    }
+  }
+
+  int failuresInWindow(long now) {
+    prune(now);
+    return failures.size();
+  }
+
+  int concurrency() {
+    return concurrency;
+  }
+
+  int ceiling() {
+    return ceilingConcurrency();
+  }
+
+  /** The rate in calls per second; infinite when pacing is off. */
+  double rate() {
+    return rate;
+  }
+
+  /** The dispatch interval the rate asks for; 0 when pacing is off. */
+  long intervalNanos() {
+    return Double.isInfinite(rate) ? 0 : (long) (1e9 / rate);
+  }
+
+  /** Whether the throttle is below the maximum it knows, after a slow-down. */
+  boolean cooling(long now) {
+    return now < holdUntil || (!Double.isNaN(knownMax) && rate < knownMax * NEAR_MAXIMUM);
+  }
+
+  boolean slowStart() {
+    return slowStart;
+  }
+
+  long generation() {
+    return generation;
+  }
+
+  private static Duration interval(double perSecond) {
+    return Double.isInfinite(perSecond)
+        ? Duration.ZERO
+        : Duration.ofNanos((long) (1e9 / perSecond));
+  }
+}
