@@ -13,9 +13,9 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * Reads the header dialects through the shared parsers of {@code dev.sluice.retry} ({@link
- * RetryAfter}, {@link RateLimitHeaders}); only the legacy {@code X-RateLimit-*} fields are read
- * here, by {@link LegacyRateLimitHeaders}.
+ * Reads {@code Retry-After} and the IETF fields through the shared parsers of {@code
+ * dev.sluice.retry} ({@link RetryAfter}, {@link RateLimitHeaders}); the provider dialects are read
+ * by {@link dev.sluice.retry.ProviderQuotaHeaders}.
  */
 final class HeaderDialects {
   private static final String REQUESTS = "requests";

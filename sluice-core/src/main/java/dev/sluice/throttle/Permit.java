@@ -44,6 +44,7 @@ public final class Permit implements AutoCloseable {
   private final Throttle owner;
   private final long generation;
   private final TokenWindow.Spend spend;
+  private final ServerTokenQuota.Reservation served;
   private final long startNanos;
   private final CircuitPermit circuit;
   private Duration retryAfter;
@@ -70,6 +71,17 @@ public final class Permit implements AutoCloseable {
       TokenWindow.Spend spend,
       long startNanos,
       CircuitPermit circuit) {
+    this(owner, generation, spend, null, startNanos, circuit);
+  }
+
+  Permit(
+      Throttle owner,
+      long generation,
+      TokenWindow.Spend spend,
+      ServerTokenQuota.Reservation served,
+      long startNanos,
+      CircuitPermit circuit) {
+    this.served = served;
     this.circuit = circuit;
     this.owner = owner;
     this.generation = generation;
@@ -117,9 +129,11 @@ public final class Permit implements AutoCloseable {
   /**
    * Reports the response's header fields so the throttle can follow the server's signals: {@code
    * Retry-After} pauses new dispatch for every caller until then; {@code RateLimit} with {@code
-   * RateLimit-Policy}, or legacy {@code X-RateLimit-Limit/Remaining/Reset}, spread the remaining
-   * quota over the time to its reset. Names are matched ignoring case; malformed values are
-   * ignored. Takes effect at once, before {@link #close()}.
+   * RateLimit-Policy}, the OpenAI, Anthropic and GitHub dialects, or legacy {@code
+   * X-RateLimit-Limit/Remaining/Reset}, spread the remaining request quota over the time to its
+   * reset; a reported token quota paces the token estimates of later acquisitions. Names are
+   * matched ignoring case; malformed values are ignored. Takes effect at once, before {@link
+   * #close()}.
    *
    * @param headers the response's header fields, for example {@code response.headers().map()}
    */
@@ -160,6 +174,11 @@ public final class Permit implements AutoCloseable {
 
   TokenWindow.Spend spend() {
     return spend;
+  }
+
+  /** What the call took from the server's token quota, or {@code null}. */
+  ServerTokenQuota.Reservation served() {
+    return served;
   }
 
   long tokens() {

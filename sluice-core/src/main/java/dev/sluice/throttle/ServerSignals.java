@@ -1,7 +1,10 @@
 package dev.sluice.throttle;
 
+import dev.sluice.retry.ProviderQuota;
+import dev.sluice.retry.ProviderQuotaHeaders;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,6 +20,10 @@ import java.util.Optional;
  * nothing remaining pauses dispatch until the reset. A spacing holds until the reset (at least one
  * second, at least the policy's window) or the next response that says otherwise. {@code
  * Retry-After} holds dispatch until the earliest instant it can mean (see {@link #earliest}).
+ *
+ * <p>Every dialect is read, IETF first, then the provider dialects of {@link ProviderQuotaHeaders}
+ * (OpenAI, Anthropic, GitHub and legacy {@code X-RateLimit-*}); only request quotas pace dispatch
+ * here, token quotas go to {@link ServerTokenQuota}.
  */
 final class ServerSignals {
   private static final long MIN_HOLD_NANOS = 1_000_000_000L;
@@ -34,18 +41,11 @@ final class ServerSignals {
       return Effect.NONE;
     }
     Optional<Duration> pause = HeaderDialects.retryAfter(headers, now);
-    List<QuotaSignal> quotas = HeaderDialects.ietf(headers);
-    if (quotas.isEmpty()) {
-      quotas =
-          LegacyRateLimitHeaders.parse(
-                  field(headers, "X-RateLimit-Limit"),
-                  field(headers, "X-RateLimit-Remaining"),
-                  field(headers, "X-RateLimit-Reset"),
-                  now)
-              .map(List::of)
-              .orElse(List.of());
+    List<QuotaSignal> quotas = new ArrayList<>(HeaderDialects.ietf(headers));
+    for (ProviderQuota quota : ProviderQuotaHeaders.parse(headers, now)) {
+      quotas.add(QuotaSignal.of(quota));
     }
-    return new Effect(pause, quotas);
+    return new Effect(pause, List.copyOf(quotas));
   }
 
   /**
@@ -58,6 +58,9 @@ final class ServerSignals {
     long spacing = -1;
     long until = nowNanos;
     for (QuotaSignal signal : effect.quotas()) {
+      if (signal.unit() != ProviderQuota.Unit.REQUESTS) {
+        continue; // token quotas pace the token part of acquire, see ServerTokenQuota
+      }
       long reset = signal.resetAfter().map(Duration::toNanos).orElse(-1L);
       if (signal.remaining() == 0) {
         long policy = policySpacing(signal);

@@ -58,6 +58,7 @@ public final class Throttle {
   private final ConcurrencyGate gate;
   private final DispatchPacer pacer;
   private final TokenWindow tokens;
+  private final ServerTokenQuota serverTokens;
   private final ProgressTracker progress;
   private final CircuitBreaker breaker;
   private final ReentrantLock adaptLock = new ReentrantLock();
@@ -84,6 +85,7 @@ public final class Throttle {
     this.gate = new ConcurrencyGate(time, controller.concurrency());
     this.pacer = new DispatchPacer(controller.intervalNanos(), config.jitterFraction(), random);
     this.tokens = config.tokenBudget() == null ? null : new TokenWindow(time, config.tokenBudget());
+    this.serverTokens = new ServerTokenQuota(time);
     this.progress = new ProgressTracker(config.totalTasks());
     this.breaker =
         config.circuitBreaker() == null
@@ -182,7 +184,12 @@ public final class Throttle {
    * Acquires a permit reserving {@code estimatedTokens} of the token budget; the permit's {@link
    * Permit#recordTokens} replaces the estimate with the actual count when it closes.
    *
-   * @param estimatedTokens the tokens the call is expected to spend; ignored without a budget
+   * <p>When responses report a token quota (OpenAI {@code x-ratelimit-*-tokens}, Anthropic {@code
+   * anthropic-ratelimit-tokens-*} or {@code -input-tokens-*}), the estimate also waits until that
+   * quota, refilling since the report, covers it; with a budget as well, both must.
+   *
+   * @param estimatedTokens the tokens the call is expected to spend; ignored without a budget or a
+   *     reported token quota
    * @param timeout the longest time to wait, or {@code null} to wait for ever
    * @return the permit
    * @throws IllegalArgumentException if the estimate is negative or larger than the whole budget
@@ -217,11 +224,19 @@ public final class Throttle {
       now = time.nanoTime();
     }
     TokenWindow.Spend spend = null;
+    ServerTokenQuota.Reservation served = null;
     try {
       if (tokens != null) {
         spend = tokens.reserve(estimatedTokens, deadline);
         if (spend == null) {
           throw new ThrottleTimeoutException(timeout, "token budget");
+        }
+        now = time.nanoTime();
+      }
+      if (serverTokens.active()) {
+        served = serverTokens.reserve(estimatedTokens, deadline);
+        if (served == null) {
+          throw new ThrottleTimeoutException(timeout, "the server's token quota");
         }
         now = time.nanoTime();
       }
@@ -239,10 +254,13 @@ public final class Throttle {
         time.sleepUntil(dispatchAt);
         checkAccepting();
       }
-      return new Permit(this, generation, spend, dispatchAt, circuitPermission());
+      return new Permit(this, generation, spend, served, dispatchAt, circuitPermission());
     } catch (RuntimeException | InterruptedException e) {
       if (spend != null) {
         tokens.reconcile(spend, 0);
+      }
+      if (served != null) {
+        serverTokens.reconcile(served, 0);
       }
       gate.release();
       throw e;
@@ -284,8 +302,8 @@ public final class Throttle {
             (granted, failure) -> {
               if (failure != null) {
                 result.completeExceptionally(new ThrottleClosedException(state()));
-              } else if (tokens == null) {
-                pace(null, result);
+              } else if (tokens == null && !serverTokens.active()) {
+                pace(null, null, result);
               } else {
                 Thread.startVirtualThread(() -> reserveThenPace(estimatedTokens, result));
               }
@@ -294,28 +312,41 @@ public final class Throttle {
   }
 
   private void reserveThenPace(long estimatedTokens, CompletableFuture<Permit> result) {
+    TokenWindow.Spend spend = null;
     try {
-      pace(tokens.reserve(estimatedTokens, NO_TIMEOUT), result);
+      spend = tokens == null ? null : tokens.reserve(estimatedTokens, NO_TIMEOUT);
+      ServerTokenQuota.Reservation served =
+          serverTokens.active() ? serverTokens.reserve(estimatedTokens, NO_TIMEOUT) : null;
+      pace(spend, served, result);
     } catch (InterruptedException | RuntimeException e) {
+      if (spend != null) {
+        tokens.reconcile(spend, 0);
+      }
       gate.release();
       result.completeExceptionally(e);
     }
   }
 
-  private void pace(TokenWindow.Spend spend, CompletableFuture<Permit> result) {
+  private void pace(
+      TokenWindow.Spend spend,
+      ServerTokenQuota.Reservation served,
+      CompletableFuture<Permit> result) {
     long now = time.nanoTime();
     long dispatchAt = pacer.reserve(now);
     if (dispatchAt > now && pacer.adaptiveBinds(now)) {
       markConstrained();
     }
     if (dispatchAt <= now) {
-      handOver(spend, result);
+      handOver(spend, served, result);
     } else {
-      time.delay(Duration.ofNanos(dispatchAt - now)).thenRun(() -> handOver(spend, result));
+      time.delay(Duration.ofNanos(dispatchAt - now)).thenRun(() -> handOver(spend, served, result));
     }
   }
 
-  private void handOver(TokenWindow.Spend spend, CompletableFuture<Permit> result) {
+  private void handOver(
+      TokenWindow.Spend spend,
+      ServerTokenQuota.Reservation served,
+      CompletableFuture<Permit> result) {
     CircuitPermit circuit;
     try {
       circuit = circuitPermission();
@@ -323,11 +354,14 @@ public final class Throttle {
       if (spend != null) {
         tokens.reconcile(spend, 0);
       }
+      if (served != null) {
+        serverTokens.reconcile(served, 0);
+      }
       gate.release();
       result.completeExceptionally(e);
       return;
     }
-    Permit permit = new Permit(this, generation, spend, time.nanoTime(), circuit);
+    Permit permit = new Permit(this, generation, spend, served, time.nanoTime(), circuit);
     if (lifecycle.get() != Lifecycle.OPEN) {
       permit.close();
       result.completeExceptionally(new ThrottleClosedException(state()));
@@ -550,6 +584,7 @@ public final class Throttle {
   Duration applyHeaders(Map<String, List<String>> headers) {
     ServerSignals.Effect effect = ServerSignals.read(headers, time.now());
     long now = time.nanoTime();
+    serverTokens.update(effect.quotas(), now);
     long spacing = ServerSignals.apply(effect, now, pacer);
     if (spacing > 0 && lifecycle.get() == Lifecycle.OPEN) {
       List<RateController.Step> steps;
@@ -579,6 +614,10 @@ public final class Throttle {
       if (tokens != null && permit.spend() != null) {
         long actual = permit.tokens() >= 0 ? permit.tokens() : permit.spend().amount;
         tokens.reconcile(permit.spend(), actual);
+      }
+      if (permit.served() != null) {
+        long actual = permit.tokens() >= 0 ? permit.tokens() : permit.served().estimate();
+        serverTokens.reconcile(permit.served(), actual);
       }
       switch (permit.outcome()) {
         case SUCCESS -> {

@@ -1,4 +1,4 @@
-package dev.sluice.throttle;
+package dev.sluice.retry;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -6,31 +6,20 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * Reads the legacy {@code X-RateLimit-Limit}, {@code X-RateLimit-Remaining} and {@code
- * X-RateLimit-Reset} fields, which servers write in several dialects.
+ * Reads the ambiguous {@code X-RateLimit-Reset} field and the whole numbers of the {@code
+ * X-RateLimit-*} family, which servers write in several dialects.
  *
- * <p>{@code Reset} is ambiguous; it is read by magnitude: up to one day is delta-seconds (decimals
- * allowed), above that and below 10<sup>9</sup> delta-milliseconds, from 10<sup>9</sup> epoch
- * seconds, from 10<sup>12</sup> epoch milliseconds. An epoch in the past means the quota is already
- * restored. Anything that does not parse is ignored: a missing or malformed {@code Remaining} means
- * no signal at all; a malformed {@code Limit} or {@code Reset} is left out.
+ * <p>{@code Reset} is read by magnitude: up to one day is delta-seconds (decimals allowed), above
+ * that and below 10<sup>9</sup> delta-milliseconds, from 10<sup>9</sup> epoch seconds (GitHub),
+ * from 10<sup>12</sup> epoch milliseconds. An epoch in the past means the quota is already
+ * restored. Anything that does not parse gives an empty result.
  */
-final class LegacyRateLimitHeaders {
+final class LegacyResetField {
   private static final double ONE_DAY_SECONDS = 86_400;
   private static final double EPOCH_SECONDS = 1e9;
   private static final double EPOCH_MILLIS = 1e12;
 
-  private LegacyRateLimitHeaders() {}
-
-  static Optional<QuotaSignal> parse(String limit, String remaining, String reset, Instant now) {
-    OptionalLong left = wholeNumber(remaining);
-    if (left.isEmpty()) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        new QuotaSignal(
-            left.getAsLong(), resetAfter(reset, now), wholeNumber(limit), Optional.empty()));
-  }
+  private LegacyResetField() {}
 
   static Optional<Duration> resetAfter(String reset, Instant now) {
     if (reset == null) {
@@ -42,7 +31,7 @@ final class LegacyRateLimitHeaders {
     } catch (NumberFormatException e) {
       return Optional.empty();
     }
-    if (!Double.isFinite(value) || value < 0) {
+    if (!Double.isFinite(value) || value < 0 || value >= 9e15) {
       return Optional.empty();
     }
     long nowMillis = now.toEpochMilli();
@@ -58,7 +47,8 @@ final class LegacyRateLimitHeaders {
     return Optional.of(Duration.ofNanos((long) (value * 1e9)));
   }
 
-  private static OptionalLong wholeNumber(String text) {
+  /** A non-negative whole number of at most 18 digits; empty for anything else. */
+  static OptionalLong wholeNumber(String text) {
     if (text == null) {
       return OptionalLong.empty();
     }
