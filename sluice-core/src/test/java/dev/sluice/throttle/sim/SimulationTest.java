@@ -6,7 +6,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * The acceptance targets, on a simulated server with a hidden token-bucket limit (50/s, burst 50,
+ * The acceptance targets (without headers: at least 0.90 of the limit, at most 2% refused), on a simulated server with a hidden token-bucket limit (50/s, burst 50,
  * 120 ms +-25% round trip, 64 callers, 10 simulated minutes).
  */
 class SimulationTest {
@@ -19,26 +19,26 @@ class SimulationTest {
   }
 
   @Test
-  void withoutHeadersItHoldsAtLeast80PercentOfTheLimitWithAtMostFivePercentRejected() {
+  void withoutHeadersItHoldsAtLeast90PercentOfTheLimitWithAtMostTwoPercentRejected() {
     SimResult result = Simulation.run(Scenario.standard(false, false), SluiceClient::standard);
-    assertThat(result.goodput()).isGreaterThanOrEqualTo(0.80);
-    assertThat(result.rejectedShare()).isLessThanOrEqualTo(0.05);
+    assertThat(result.goodput()).isGreaterThanOrEqualTo(0.90);
+    assertThat(result.rejectedShare()).isLessThanOrEqualTo(0.02);
   }
 
   @Test
-  void withHeadersRejectionsStopWithinAMinuteAfterTheLimitHalves() {
+  void withHeadersRejectionsSettleWithinTenSecondsAfterTheLimitHalves() {
     SimResult result = Simulation.run(Scenario.standard(true, true), SluiceClient::standard);
-    assertThat(result.rejectionsStopAfter()).isLessThanOrEqualTo(Duration.ofSeconds(60));
+    assertThat(result.rejectionsStopAfter()).isLessThanOrEqualTo(Duration.ofSeconds(10));
     assertThat(result.goodput()).isGreaterThanOrEqualTo(0.97);
     assertThat(result.rejectedShare()).isLessThanOrEqualTo(0.01);
   }
 
   @Test
-  void withoutHeadersRejectionsStopWithinAMinuteAfterTheLimitHalves() {
+  void withoutHeadersRejectionsSettleWithinTenSecondsAfterTheLimitHalves() {
     SimResult result = Simulation.run(Scenario.standard(false, true), SluiceClient::standard);
-    assertThat(result.rejectionsStopAfter()).isLessThanOrEqualTo(Duration.ofSeconds(60));
-    assertThat(result.goodput()).isGreaterThanOrEqualTo(0.80);
-    assertThat(result.rejectedShare()).isLessThanOrEqualTo(0.05);
+    assertThat(result.rejectionsStopAfter()).isLessThanOrEqualTo(Duration.ofSeconds(10));
+    assertThat(result.goodput()).isGreaterThanOrEqualTo(0.90);
+    assertThat(result.rejectedShare()).isLessThanOrEqualTo(0.02);
   }
 
   @Test
