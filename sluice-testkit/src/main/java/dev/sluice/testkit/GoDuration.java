@@ -1,6 +1,9 @@
 package dev.sluice.testkit;
 
-/** Formats nanoseconds the way Go's {@code time.Duration.String} does: {@code 20ms}, {@code 1.5s}, {@code 6m0s}, {@code 1h2m3s}. */
+/**
+ * Formats nanoseconds the way Go's {@code time.Duration.String} does: {@code 20ms}, {@code 1.5s},
+ * {@code 6m0s}, {@code 1h2m3s}.
+ */
 final class GoDuration {
   private GoDuration() {}
 

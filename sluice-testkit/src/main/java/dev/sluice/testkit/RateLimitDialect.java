@@ -16,8 +16,8 @@ public enum RateLimitDialect {
   IETF,
   /**
    * {@code x-ratelimit-limit-requests} (per minute), {@code x-ratelimit-remaining-requests} and
-   * {@code x-ratelimit-reset-requests} (a Go duration such as {@code 1.5s}); with a token quota also
-   * the {@code -tokens} trio.
+   * {@code x-ratelimit-reset-requests} (a Go duration such as {@code 1.5s}); with a token quota
+   * also the {@code -tokens} trio.
    */
   OPENAI,
   /**
@@ -27,8 +27,8 @@ public enum RateLimitDialect {
    */
   ANTHROPIC,
   /**
-   * {@code x-ratelimit-limit}, {@code -remaining}, {@code -reset} (epoch seconds), {@code -used} and
-   * {@code x-ratelimit-resource: core}.
+   * {@code x-ratelimit-limit}, {@code -remaining}, {@code -reset} (epoch seconds), {@code -used}
+   * and {@code x-ratelimit-resource: core}.
    */
   GITHUB
 }

@@ -16,7 +16,8 @@ final class RateLimitHeaders {
       boolean retryAfterOn429,
       RateDecision d,
       BiConsumer<String, String> out) {
-    boolean retryAfter = !d.admitted() && (retryAfterOn429 || dialect == RateLimitDialect.RETRY_AFTER);
+    boolean retryAfter =
+        !d.admitted() && (retryAfterOn429 || dialect == RateLimitDialect.RETRY_AFTER);
     if (retryAfter) {
       out.accept("Retry-After", Long.toString(retryAfterSeconds(d.retryAfterNanos())));
     }
@@ -53,8 +54,7 @@ final class RateLimitHeaders {
     }
     out.accept("RateLimit-Policy", "\"default\";q=" + q + ";w=" + w);
     out.accept(
-        "RateLimit",
-        "\"default\";r=" + d.remaining() + ";t=" + ceilDiv(d.nanosToReset(), SECOND));
+        "RateLimit", "\"default\";r=" + d.remaining() + ";t=" + ceilDiv(d.nanosToReset(), SECOND));
   }
 
   private static void openai(RateDecision d, BiConsumer<String, String> out) {
@@ -76,7 +76,8 @@ final class RateLimitHeaders {
       String limit = Long.toString(d.tokensPerMinute());
       String remaining = Long.toString(d.tokensRemaining());
       String reset = instant(d.now(), d.tokenNanosToFull()).toString();
-      for (String prefix : new String[] {"anthropic-ratelimit-tokens-", "anthropic-ratelimit-input-tokens-"}) {
+      for (String prefix :
+          new String[] {"anthropic-ratelimit-tokens-", "anthropic-ratelimit-input-tokens-"}) {
         out.accept(prefix + "limit", limit);
         out.accept(prefix + "remaining", remaining);
         out.accept(prefix + "reset", reset);
@@ -96,7 +97,8 @@ final class RateLimitHeaders {
     }
     out.accept("x-ratelimit-limit", Long.toString(limit));
     out.accept("x-ratelimit-remaining", Long.toString(d.remaining()));
-    out.accept("x-ratelimit-reset", Long.toString(instant(d.now(), d.nanosToReset()).getEpochSecond()));
+    out.accept(
+        "x-ratelimit-reset", Long.toString(instant(d.now(), d.nanosToReset()).getEpochSecond()));
     out.accept("x-ratelimit-used", Long.toString(used));
     out.accept("x-ratelimit-resource", "core");
   }

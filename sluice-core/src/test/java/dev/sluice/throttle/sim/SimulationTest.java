@@ -6,8 +6,9 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * The acceptance targets (without headers: at least 0.90 of the limit, at most 2% refused), on a simulated server with a hidden token-bucket limit (50/s, burst 50,
- * 120 ms +-25% round trip, 64 callers, 10 simulated minutes).
+ * The acceptance targets (without headers: at least 0.90 of the limit, at most 2% refused), on a
+ * simulated server with a hidden token-bucket limit (50/s, burst 50, 120 ms +-25% round trip, 64
+ * callers, 10 simulated minutes).
  */
 class SimulationTest {
 

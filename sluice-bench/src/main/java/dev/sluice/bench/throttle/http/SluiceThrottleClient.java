@@ -1,0 +1,66 @@
+package dev.sluice.bench.throttle.http;
+
+import dev.sluice.throttle.Permit;
+import dev.sluice.throttle.Throttle;
+import dev.sluice.throttle.ThrottleClosedException;
+import dev.sluice.throttle.ThrottleConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The throttle as a new user writes it from docs/throttle.md: default config plus {@code
+ * maxConcurrency(32)}, the permit API, every response's headers recorded, a 429 as a failure.
+ */
+final class SluiceThrottleClient implements GridClient {
+  @Override
+  public String name() {
+    return "Sluice throttle";
+  }
+
+  @Override
+  public void run(HttpClient http, URI uri, int callers, Duration length, GridCell cell)
+      throws InterruptedException {
+    Throttle throttle = Throttle.create(ThrottleConfig.builder().maxConcurrency(32).build());
+    long end = System.nanoTime() + length.toNanos();
+    try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < callers; i++) {
+        pool.submit(
+            () -> {
+              while (System.nanoTime() < end) {
+                try (Permit permit = throttle.acquire()) {
+                  if (System.nanoTime() >= end) {
+                    permit.recordIgnored();
+                    return null;
+                  }
+                  HttpResponse<Void> response =
+                      http.send(
+                          HttpRequest.newBuilder(uri).build(),
+                          HttpResponse.BodyHandlers.discarding());
+                  permit.recordHeaders(response.headers().map());
+                  if (response.statusCode() == 429) {
+                    permit.recordFailure(new IOException("HTTP 429"));
+                  } else {
+                    permit.recordSuccess();
+                  }
+                } catch (ThrottleClosedException e) {
+                  return null;
+                }
+              }
+              return null;
+            });
+      }
+      pool.shutdown();
+      if (!pool.awaitTermination(length.toMillis(), TimeUnit.MILLISECONDS)) {
+        throttle.close(); // wakes callers still waiting for a slot
+      }
+      pool.awaitTermination(30, TimeUnit.SECONDS);
+    }
+    throttle.close();
+  }
+}
