@@ -50,6 +50,7 @@ final class RateController {
   private static final double PROBE_FULL_GAIN_RATE = 25;
   private static final double HEADROOM = 2.0;
   private static final double EDGE_SHARE = 0.2;
+  private static final double SERVER_FLOOR = 0.8;
 
   private final int maxConcurrency;
   private final double minRate;
@@ -145,14 +146,20 @@ final class RateController {
       // barely over (few refusals): the limit is about the rate sent at; well over: the server
       // admitted what it could, and that is the limit
       base = refused <= EDGE_SHARE * sent ? sent : admitted;
-      if (slowStart && Double.isFinite(rate)) {
-        base = Math.max(base, rate / 2); // the step before the last one passed without a failure
-      }
       if (Double.isFinite(rate)) {
+        // one slow-down never cuts below half the rate in force: the window may reach back to
+        // before the last rise, and in slow start the step before the last passed without failure
+        base = Math.max(base, rate / 2);
         base = Math.min(rate, base);
       }
       knownMax = base;
       rate = base * DECREASE;
+      if (serverRateUntil > now) {
+        // the server stated its sustained rate: refusals near it come from arrival jitter, which
+        // a fifth of slack absorbs; never fall further below what it said
+        rate = Math.max(rate, serverRate * SERVER_FLOOR);
+        knownMax = Math.max(knownMax, rate);
+      }
     }
     rate = Math.max(minRate, Math.min(maxRate, rate));
     slowStart = false;

@@ -15,11 +15,11 @@ import java.util.Optional;
  * before the first 429 instead of after it.
  *
  * <p>Spacing rule: with a known policy (quota {@code q} per window {@code w}) the spacing is {@code
- * w/q}, the server's sustained rate, and nothing remaining pauses dispatch for one such spacing (or
- * until the reset, if sooner). Without a policy, the spacing is {@code reset/remaining}, and
- * nothing remaining pauses dispatch until the reset. A spacing holds until the reset (at least one
- * second, at least the policy's window) or the next response that says otherwise. {@code
- * Retry-After} holds dispatch until the earliest instant it can mean (see {@link #earliest}).
+ * w/q}, the server's sustained rate, and nothing remaining asks for no more than that spacing.
+ * Without a policy, the spacing is {@code reset/remaining}, and nothing remaining pauses dispatch
+ * until the reset. A spacing holds until the reset (at least one second, at least the policy's
+ * window) or the next response that says otherwise. {@code Retry-After} holds dispatch until the
+ * earliest instant it can mean (see {@link #earliest}).
  *
  * <p>Every dialect is read, IETF first, then the provider dialects of {@link ProviderQuotaHeaders}
  * (OpenAI, Anthropic, GitHub and legacy {@code X-RateLimit-*}); only request quotas pace dispatch
@@ -64,11 +64,12 @@ final class ServerSignals {
       long reset = signal.resetAfter().map(Duration::toNanos).orElse(-1L);
       if (signal.remaining() == 0) {
         long policy = policySpacing(signal);
-        if (reset > 0) {
-          // with a stated policy the quota refills at its rate: wait one spacing, not the whole
-          // (whole-second, rounded up) reset; a server that really means the reset says so in 429s
-          pacer.pauseUntil(nowNanos + (policy > 0 ? Math.min(reset, policy) : reset));
+        if (reset > 0 && policy < 0) {
+          pacer.pauseUntil(nowNanos + reset);
         }
+        // with a stated policy the pace is already its spacing: a quota with no burst allowance
+        // says r=0 after every call, and a pause from each such response would stall dispatch; a
+        // server that really means its (whole-second, rounded up) reset says so in 429s
         if (policy > spacing) {
           spacing = policy;
           until = nowNanos + Math.max(MIN_HOLD_NANOS, signal.window().get().toNanos());

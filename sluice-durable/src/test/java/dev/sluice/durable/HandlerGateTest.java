@@ -95,6 +95,7 @@ class HandlerGateTest extends FixtureTest {
         Throttle.create(
             ThrottleConfig.builder()
                 .maxConcurrency(2)
+                .initialRate(0)
                 .failureThreshold(1)
                 .circuitBreaker(CircuitBreakerConfig.builder().consecutiveFailures(1).build())
                 .build(),

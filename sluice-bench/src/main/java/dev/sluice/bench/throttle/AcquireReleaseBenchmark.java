@@ -42,7 +42,12 @@ public class AcquireReleaseBenchmark {
   @Setup
   public void setUp() {
     throttle =
-        Throttle.create(ThrottleConfig.builder().maxConcurrency(LIMIT).jitterFraction(0).build());
+        Throttle.create(
+            ThrottleConfig.builder()
+                .maxConcurrency(LIMIT)
+                .initialRate(0)
+                .jitterFraction(0)
+                .build());
     semaphore = new Semaphore(LIMIT);
     bulkhead =
         Bulkhead.of(

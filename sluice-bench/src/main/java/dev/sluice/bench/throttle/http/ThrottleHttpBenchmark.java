@@ -25,6 +25,7 @@ import java.util.concurrent.Future;
  * <pre>
  * java -cp sluice-bench/target/benchmarks.jar dev.sluice.bench.throttle.http.ThrottleHttpBenchmark \
  *     [--seconds 20] [--parallel 6] [--quick] [--previous-jar old-sluice-core.jar] [--out file.md]
+ *     [--headers none,Retry-After,ietf,openai] [--burst 1] [--sluice-only]
  * </pre>
  *
  * <p>Cells run {@code --parallel} at a time, each with its own server and client; the load is light
@@ -44,11 +45,15 @@ public final class ThrottleHttpBenchmark {
    */
   public static void main(String[] args) throws Exception {
     java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     int seconds = 20;
     int parallel = 6;
     boolean quick = false;
     Path previous = null;
     Path out = null;
+    List<String> only = null;
+    Integer onlyBurst = null;
+    boolean sluiceOnly = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--seconds" -> seconds = Integer.parseInt(args[++i]);
@@ -56,18 +61,27 @@ public final class ThrottleHttpBenchmark {
         case "--quick" -> quick = true;
         case "--previous-jar" -> previous = Path.of(args[++i]);
         case "--out" -> out = Path.of(args[++i]);
+        case "--headers" -> only = List.of(args[++i].split(","));
+        case "--burst" -> onlyBurst = Integer.parseInt(args[++i]);
+        case "--sluice-only" -> sluiceOnly = true;
         default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
       }
     }
     List<GridClient> clients = new ArrayList<>();
     clients.add(new SluiceThrottleClient());
-    clients.add(new FixedRateClient());
-    if (previous != null) {
+    if (!sluiceOnly) {
+      clients.add(new FixedRateClient());
+    }
+    if (previous != null && !sluiceOnly) {
       clients.add(new PreviousThrottleClient(previous, "previous throttle"));
     }
     List<GridCell> cells = cells(Duration.ofSeconds(seconds), quick);
     List<Run> runs = new ArrayList<>();
     for (GridCell cell : cells) {
+      if ((only != null && !only.contains(cell.headers()))
+          || (onlyBurst != null && cell.burst() != onlyBurst)) {
+        continue;
+      }
       for (GridClient client : clients) {
         runs.add(new Run(cell, client));
       }
