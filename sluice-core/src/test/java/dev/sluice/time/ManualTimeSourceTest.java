@@ -208,13 +208,16 @@ class ManualTimeSourceTest {
     int sleepers = 200;
     AtomicInteger woken = new AtomicInteger();
     List<Thread> threads = new ArrayList<>();
+    long start = time.nanoTime();
     for (int i = 0; i < sleepers; i++) {
-      long millis = 1 + i % 50;
+      // an absolute deadline: on a loaded machine a sleeper may start only after every advance,
+      // and a relative sleep registered then would wait for time that never comes
+      long deadline = start + Duration.ofMillis(1 + i % 50).toNanos();
       threads.add(
           Thread.startVirtualThread(
               () -> {
                 try {
-                  time.sleep(Duration.ofMillis(millis));
+                  time.sleepUntil(deadline);
                   woken.incrementAndGet();
                 } catch (InterruptedException e) {
                   Thread.currentThread().interrupt();
@@ -234,7 +237,7 @@ class ManualTimeSourceTest {
     for (Thread advancer : advancers) {
       advancer.join();
     }
-    // a sleeper that registered after the last advance still sees the time and returns
+    // a sleeper that registers after the last advance finds its deadline passed and returns
     time.advance(Duration.ZERO);
     for (Thread thread : threads) {
       thread.join();
