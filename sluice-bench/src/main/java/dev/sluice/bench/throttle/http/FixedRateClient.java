@@ -5,8 +5,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -26,32 +24,27 @@ final class FixedRateClient implements GridClient {
     long start = System.nanoTime();
     long end = start + length.toNanos();
     AtomicLong next = new AtomicLong(start);
-    try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
-      for (int i = 0; i < callers; i++) {
-        pool.submit(
-            () -> {
-              while (true) {
-                long now = System.nanoTime();
-                double limit =
-                    cell.changeAt() != null && now - start >= cell.changeAt().toNanos()
-                        ? cell.limit() * cell.factor()
-                        : cell.limit();
-                long interval = (long) (1e9 / limit);
-                long slot = next.getAndUpdate(v -> Math.max(v, System.nanoTime()) + interval);
-                slot = Math.max(slot, now);
-                if (slot >= end) {
-                  return null;
-                }
-                while (System.nanoTime() < slot) {
-                  LockSupport.parkNanos(slot - System.nanoTime());
-                }
-                http.send(
-                    HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding());
-              }
-            });
-      }
-      pool.shutdown();
-      pool.awaitTermination(length.toMillis() + 30_000, TimeUnit.MILLISECONDS);
-    }
+    Callers.run(
+        callers,
+        length,
+        () -> {},
+        () -> {
+          long now = System.nanoTime();
+          double limit =
+              cell.changeAt() != null && now - start >= cell.changeAt().toNanos()
+                  ? cell.limit() * cell.factor()
+                  : cell.limit();
+          long interval = (long) (1e9 / limit);
+          long slot =
+              Math.max(now, next.getAndUpdate(v -> Math.max(v, System.nanoTime()) + interval));
+          if (slot >= end) {
+            return false;
+          }
+          while (System.nanoTime() < slot) {
+            LockSupport.parkNanos(slot - System.nanoTime());
+          }
+          http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding());
+          return true;
+        });
   }
 }

@@ -13,8 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 /**
  * An earlier build of the throttle, loaded from its own {@code sluice-core} jar in a class loader
@@ -68,45 +66,36 @@ final class PreviousThrottleClient implements GridClient {
       throw new IllegalStateException("the previous throttle's jar lacks the permit API", e);
     }
     long end = System.nanoTime() + length.toNanos();
-    try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
-      for (int i = 0; i < callers; i++) {
-        pool.submit(
-            () -> {
-              while (System.nanoTime() < end) {
-                Object permit;
-                try {
-                  permit = acquire.invoke(throttle);
-                } catch (InvocationTargetException e) {
-                  return null; // closed
-                }
-                try {
-                  if (System.nanoTime() >= end) {
-                    recordIgnored.invoke(permit);
-                    return null;
-                  }
-                  HttpResponse<Void> response =
-                      http.send(
-                          HttpRequest.newBuilder(uri).build(),
-                          HttpResponse.BodyHandlers.discarding());
-                  recordHeaders.invoke(permit, response.headers().map());
-                  if (response.statusCode() == 429) {
-                    recordFailure.invoke(permit, new IOException("HTTP 429"));
-                  } else {
-                    recordSuccess.invoke(permit);
-                  }
-                } finally {
-                  closePermit.invoke(permit);
-                }
-              }
-              return null;
-            });
-      }
-      pool.shutdown();
-      if (!pool.awaitTermination(length.toMillis(), TimeUnit.MILLISECONDS)) {
-        invokeQuietly(closeThrottle, throttle);
-      }
-      pool.awaitTermination(30, TimeUnit.SECONDS);
-    }
+    Callers.run(
+        callers,
+        length,
+        () -> invokeQuietly(closeThrottle, throttle),
+        () -> {
+          Object permit;
+          try {
+            permit = acquire.invoke(throttle);
+          } catch (InvocationTargetException e) {
+            return false; // closed
+          }
+          try {
+            if (Callers.over(end)) {
+              recordIgnored.invoke(permit);
+              return false;
+            }
+            HttpResponse<Void> response =
+                http.send(
+                    HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding());
+            recordHeaders.invoke(permit, response.headers().map());
+            if (response.statusCode() == 429) {
+              recordFailure.invoke(permit, new IOException("HTTP 429"));
+            } else {
+              recordSuccess.invoke(permit);
+            }
+            return true;
+          } finally {
+            closePermit.invoke(permit);
+          }
+        });
     invokeQuietly(closeThrottle, throttle);
   }
 

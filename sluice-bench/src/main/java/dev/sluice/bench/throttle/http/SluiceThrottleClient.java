@@ -10,8 +10,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The throttle as a new user writes it from docs/throttle.md: default config plus {@code
@@ -28,39 +26,30 @@ final class SluiceThrottleClient implements GridClient {
       throws InterruptedException {
     Throttle throttle = Throttle.create(ThrottleConfig.builder().maxConcurrency(32).build());
     long end = System.nanoTime() + length.toNanos();
-    try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
-      for (int i = 0; i < callers; i++) {
-        pool.submit(
-            () -> {
-              while (System.nanoTime() < end) {
-                try (Permit permit = throttle.acquire()) {
-                  if (System.nanoTime() >= end) {
-                    permit.recordIgnored();
-                    return null;
-                  }
-                  HttpResponse<Void> response =
-                      http.send(
-                          HttpRequest.newBuilder(uri).build(),
-                          HttpResponse.BodyHandlers.discarding());
-                  permit.recordHeaders(response.headers().map());
-                  if (response.statusCode() == 429) {
-                    permit.recordFailure(new IOException("HTTP 429"));
-                  } else {
-                    permit.recordSuccess();
-                  }
-                } catch (ThrottleClosedException e) {
-                  return null;
-                }
-              }
-              return null;
-            });
-      }
-      pool.shutdown();
-      if (!pool.awaitTermination(length.toMillis(), TimeUnit.MILLISECONDS)) {
-        throttle.close(); // wakes callers still waiting for a slot
-      }
-      pool.awaitTermination(30, TimeUnit.SECONDS);
-    }
+    Callers.run(
+        callers,
+        length,
+        throttle::close, // wakes callers still waiting for a slot
+        () -> {
+          try (Permit permit = throttle.acquire()) {
+            if (Callers.over(end)) {
+              permit.recordIgnored();
+              return false;
+            }
+            HttpResponse<Void> response =
+                http.send(
+                    HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding());
+            permit.recordHeaders(response.headers().map());
+            if (response.statusCode() == 429) {
+              permit.recordFailure(new IOException("HTTP 429"));
+            } else {
+              permit.recordSuccess();
+            }
+            return true;
+          } catch (ThrottleClosedException e) {
+            return false;
+          }
+        });
     throttle.close();
   }
 }
