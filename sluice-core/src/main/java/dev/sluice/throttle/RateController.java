@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * The adaptive limits of a throttle as a small pure object: a dispatch rate (the fine lever) and a
- * concurrency derived from it. It takes failures, successes (through {@link SuccessMeter}) and the
+ * concurrency derived from it. It takes failures, successes (through {@link CallMeter}) and the
  * passing of time, and returns new limits. Not thread-safe; {@link Throttle} guards it with a lock.
  *
  * <p>Rules:
@@ -59,7 +59,7 @@ final class RateController {
   private final long failureWindowNanos;
   private final long holdNanos;
   private final long decayNanos;
-  private final SuccessMeter meter;
+  private final CallMeter meter;
 
   private final ArrayDeque<Long> failures = new ArrayDeque<>();
   private double rate;
@@ -79,7 +79,7 @@ final class RateController {
   private boolean failedSinceDecay;
   private Adjustment last;
 
-  RateController(ThrottleConfig config, SuccessMeter meter, long now) {
+  RateController(ThrottleConfig config, CallMeter meter, long now) {
     this.maxConcurrency = config.maxConcurrency();
     long minInterval = config.minDispatchInterval().toNanos();
     this.maxRate = minInterval == 0 ? Double.POSITIVE_INFINITY : 1e9 / minInterval;

@@ -62,7 +62,7 @@ public final class Throttle {
   private final ProgressTracker progress;
   private final CircuitBreaker breaker;
   private final ReentrantLock adaptLock = new ReentrantLock();
-  private final SuccessMeter meter;
+  private final CallMeter meter;
   private final RateController controller;
   private final ReentrantLock stateLock = new ReentrantLock();
   private final List<ThrottleListener> listeners = new CopyOnWriteArrayList<>();
@@ -80,7 +80,7 @@ public final class Throttle {
     this.time = Objects.requireNonNull(time, "time");
     Objects.requireNonNull(random, "random");
     long now = time.nanoTime();
-    this.meter = new SuccessMeter(now);
+    this.meter = new CallMeter(now);
     this.controller = new RateController(config, meter, now);
     this.gate = new ConcurrencyGate(time, controller.concurrency());
     this.pacer = new DispatchPacer(controller.intervalNanos(), config.jitterFraction(), random);
@@ -587,17 +587,13 @@ public final class Throttle {
     serverTokens.update(effect.quotas(), now);
     long spacing = ServerSignals.apply(effect, now, pacer);
     if (spacing > 0 && lifecycle.get() == Lifecycle.OPEN) {
-      List<RateController.Step> steps;
       adaptLock.lock();
       try {
-        boolean before = controller.slowStart();
         controller.onServerRate(now, 1e9 / spacing, now + pacer.serverSpacingHold(now));
-        steps = before == controller.slowStart() ? List.of() : reviewLocked(now, false);
-        gate.setLimit(controller.concurrency());
+        applyLimitsLocked(now);
       } finally {
         adaptLock.unlock();
       }
-      fire(steps);
     }
     return effect.pause().orElse(null);
   }

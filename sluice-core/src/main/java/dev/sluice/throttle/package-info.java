@@ -7,7 +7,7 @@
  * dev.sluice.throttle.Permit} is one call's right to run, {@link
  * dev.sluice.throttle.ThrottleSnapshot} and {@link dev.sluice.throttle.ThrottleListener} report
  * what it does. The pieces behind it are package-private, each one small object with one job: the
- * adaptive rules ({@code RateController}, fed by {@code SuccessMeter}), the resizable semaphore
+ * adaptive rules ({@code RateController}, fed by {@code CallMeter}), the resizable semaphore
  * ({@code ConcurrencyGate}), the slot pacing ({@code DispatchPacer}), the token window ({@code
  * TokenWindow}), progress ({@code ProgressTracker}) and the header dialects ({@code
  * ServerSignals}).

@@ -12,7 +12,7 @@ class RateControllerTest {
   private static final long SECOND = 1_000 * MS;
   private static final long ROUND_TRIP = 50 * MS;
 
-  private final SuccessMeter meter = new SuccessMeter(0);
+  private final CallMeter meter = new CallMeter(0);
   private long now;
 
   private RateController controller(ThrottleConfig.Builder builder) {

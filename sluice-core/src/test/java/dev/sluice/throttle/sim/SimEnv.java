@@ -21,7 +21,6 @@ public final class SimEnv {
   private long sent;
   private long succeeded;
   private long rejected;
-  private long lastRejectionNanos = Long.MIN_VALUE;
   private boolean over;
   private long firstSecondRejected;
   private final long[] admittedBySecond;
@@ -85,7 +84,6 @@ public final class SimEnv {
           SimResponse response = server.handle(time.nanoTime());
           if (response.rejected()) {
             rejected++;
-            lastRejectionNanos = time.nanoTime();
             int at = (int) ((time.nanoTime() - startNanos) / 1_000_000_000L);
             if (at < refusedBySecond.length) {
               refusedBySecond[at]++;

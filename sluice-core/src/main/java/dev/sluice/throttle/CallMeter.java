@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * atomic increments and one racy average update (a lost update only delays the average by one
  * sample).
  */
-final class SuccessMeter {
+final class CallMeter {
   static final long BUCKET_NANOS = 100_000_000L;
   private static final int BUCKETS = 64;
   private static final int MASK = BUCKETS - 1;
@@ -21,7 +21,7 @@ final class SuccessMeter {
   private final long origin;
   private volatile long smoothedRoundTrip;
 
-  SuccessMeter(long origin) {
+  CallMeter(long origin) {
     this.origin = origin;
     for (int i = 0; i < BUCKETS; i++) {
       stamps.set(i, -1);
