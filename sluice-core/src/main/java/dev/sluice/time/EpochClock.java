@@ -23,32 +23,47 @@ import java.util.concurrent.atomic.AtomicReference;
  *       opened again), and for the length of the step time stands still.
  * </ul>
  *
- * <p>The wall clock is read together with the ticker at every reading; a sample whose reads were
- * more than a quarter of the tolerance apart (a thread preempted between them) is not trusted for
- * re-anchoring, and the next reading looks again. The clock therefore agrees with the wall clock
- * within the tolerance at all times but for the length of a backward step.
+ * <p>A sample of the wall clock whose reads were more than a quarter of the tolerance apart (a
+ * thread preempted between them) is not trusted for re-anchoring, and a later reading looks again.
+ * Any time source but the system's is looked at on every reading, so a {@link ManualTimeSource}'s
+ * {@link ManualTimeSource#stepWall step} shows at once. The system wall clock costs a native call
+ * to read (several times the ticker), so it is looked at once per {@link
+ * #SYSTEM_CHECK_INTERVAL_NANOS} of the ticker, by whichever reading comes first. The clock
+ * therefore agrees with the wall clock within the tolerance at all times but for up to that
+ * interval after a step and for the length of a backward step.
  *
  * <pre>{@code
  * EpochClock clock = EpochClock.of(TimeSource.system());
  * long now = clock.epochNanos(); // nanoseconds since 1970-01-01T00:00:00Z
  * }</pre>
  *
- * <p>Safe for concurrent use; a reading writes nothing shared unless the wall clock stepped.
- * Readings by concurrent threads may reach their users in any order, as readings of any clock may,
- * and a reading that races another thread's re-anchoring may be out of order with it by as long as
- * either thread was held up between its reads; consumers that act at the latest time they have seen
- * (as every {@code LimitStore} does per key) are unaffected. The time source's wall clock must move
- * with its ticker between steps, as the system clock and {@link ManualTimeSource} do.
+ * <p>Safe for concurrent use; a reading writes nothing shared but the time of the next comparison
+ * (on the system source, once a millisecond) unless the wall clock stepped. Readings by concurrent
+ * threads may reach their users in any order, as readings of any clock may, and a reading that
+ * races another thread's re-anchoring may be out of order with it by as long as either thread was
+ * held up between its reads; consumers that act at the latest time they have seen (as every {@code
+ * LimitStore} does per key) are unaffected. The time source's wall clock must move with its ticker
+ * between steps, as the system clock and {@link ManualTimeSource} do.
  */
 public final class EpochClock {
   /** How far the wall clock may stray from the ticker before the clock follows it: 1 ms. */
   public static final long STEP_TOLERANCE_NANOS = 1_000_000;
+
+  /** How often the system wall clock is compared with the ticker: every 1 ms of the ticker. */
+  public static final long SYSTEM_CHECK_INTERVAL_NANOS = 1_000_000;
 
   private static final long TRUSTED_SAMPLE_NANOS = STEP_TOLERANCE_NANOS / 4;
   private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
   private final TimeSource time;
   private final AtomicReference<Anchor> anchor;
+  private final long checkInterval;
+
+  /**
+   * The ticker reading from which the wall clock is next compared. Written by whichever reading
+   * compares, without coordination: a lost update only makes one more comparison.
+   */
+  private volatile long nextCheck;
 
   /**
    * The wall clock minus the ticker, and the least reading allowed (the latest reading before the
@@ -61,6 +76,8 @@ public final class EpochClock {
     long ticks = time.nanoTime();
     long wall = epochNanos(time.now());
     this.anchor = new AtomicReference<>(new Anchor(wall - ticks, Long.MIN_VALUE));
+    this.checkInterval = time instanceof SystemTimeSource ? SYSTEM_CHECK_INTERVAL_NANOS : 0;
+    this.nextCheck = ticks + checkInterval;
   }
 
   /**
@@ -82,8 +99,14 @@ public final class EpochClock {
   public long epochNanos() {
     Anchor current = anchor.get();
     long ticks = time.nanoTime();
-    long wall = epochNanos(time.now());
     long followed = Nanos.saturatedAdd(ticks, current.offset);
+    if (checkInterval > 0) {
+      if (ticks - nextCheck < 0) {
+        return Math.max(followed, current.floor);
+      }
+      nextCheck = ticks + checkInterval;
+    }
+    long wall = epochNanos(time.now());
     long drift = Nanos.saturatedAdd(wall, -followed);
     if (drift > STEP_TOLERANCE_NANOS || drift < -STEP_TOLERANCE_NANOS) {
       long confirmed = time.nanoTime();

@@ -127,30 +127,33 @@ public record ClientIdentity(
     if (n < 7 || n > 15) {
       return false;
     }
-    int parts = 0;
-    int value = 0;
-    int digits = 0;
-    for (int i = 0; i <= n; i++) {
-      char c = i < n ? text.charAt(i) : '.';
-      if (c == '.') {
-        if (digits == 0 || ++parts > 4) {
+    int i = 0;
+    for (int part = 1; ; part++) {
+      // one part: "0", or 1-3 digits without a leading zero, at most 255
+      int value = text.charAt(i++) - '0';
+      if (value < 0 || value > 9) {
+        return false;
+      }
+      if (value != 0) {
+        for (int d = 1; d < 3 && i < n; d++) {
+          int digit = text.charAt(i) - '0';
+          if (digit < 0 || digit > 9) {
+            break;
+          }
+          value = value * 10 + digit;
+          i++;
+        }
+        if (value > 255) {
           return false;
         }
-        value = 0;
-        digits = 0;
-      } else if (c >= '0' && c <= '9') {
-        if (digits > 0 && value == 0) {
-          return false;
-        }
-        value = value * 10 + (c - '0');
-        if (++digits > 3 || value > 255) {
-          return false;
-        }
-      } else {
+      }
+      if (part == 4) {
+        return i == n;
+      }
+      if (i >= n - 1 || text.charAt(i++) != '.') {
         return false;
       }
     }
-    return parts == 4;
   }
 
   /** The rightmost hop that is not trusted, or null when the chain cannot be read that far. */

@@ -33,6 +33,12 @@ final class RateLimitFields {
   private final int fieldCount;
   private final AtomicReferenceArray<Constant> cache = new AtomicReferenceArray<>(CACHE_SLOTS);
 
+  /**
+   * The constant of the first list formatted, checked before the cache. A plain field: its parts
+   * are final, and a thread that has not seen it yet only takes the slower look-up.
+   */
+  private Constant first;
+
   RateLimitFields(HeaderDialect dialect) {
     this.dialect = dialect;
     this.fieldCount = (dialect.ietf() ? 4 : 0) + (dialect.legacy() ? 6 : 0);
@@ -89,21 +95,48 @@ final class RateLimitFields {
     }
     String[] out = new String[fieldCount + extra];
     Constant constant = constant(limits);
+    int n = limits.size();
+    int tightest;
+    String remaining;
+    String reset;
+    String status = null;
+    if (n == 1) {
+      // the common case: each number is formatted once and shared by both dialects
+      tightest = 0;
+      remaining = number(decision.remaining(0));
+      reset = number(ceilSeconds(decision.resetAfterNanos(0)));
+      if (dialect.ietf()) {
+        status = constant.statusPrefix[0] + remaining + ";t=" + reset; // one exactly sized string
+      }
+    } else {
+      long[] left = new long[n];
+      tightest = 0;
+      for (int i = 0; i < n; i++) {
+        left[i] = decision.remaining(i);
+        if (left[i] < left[tightest]) {
+          tightest = i; // the first with the fewest, as Decision.tightest()
+        }
+      }
+      remaining = number(left[tightest]);
+      reset = number(ceilSeconds(decision.resetAfterNanos(tightest)));
+      if (dialect.ietf()) {
+        status = status(decision, constant, left);
+      }
+    }
     int at = 0;
     if (dialect.ietf()) {
       out[at++] = "RateLimit-Policy";
       out[at++] = constant.policy;
       out[at++] = "RateLimit";
-      out[at++] = status(decision, constant);
+      out[at++] = status;
     }
     if (dialect.legacy()) {
-      int tightest = decision.tightest();
       out[at++] = "X-RateLimit-Limit";
       out[at++] = constant.quota[tightest];
       out[at++] = "X-RateLimit-Remaining";
-      out[at++] = number(decision.remaining(tightest));
+      out[at++] = remaining;
       out[at++] = "X-RateLimit-Reset";
-      out[at++] = number(ceilSeconds(decision.resetAfterNanos(tightest)));
+      out[at++] = reset;
     }
     return out;
   }
@@ -113,23 +146,29 @@ final class RateLimitFields {
     return decision == null || decision.limits().isEmpty() ? 0 : fieldCount;
   }
 
-  private static String status(Decision decision, Constant constant) {
+  private static String status(Decision decision, Constant constant, long[] left) {
     String[] prefix = constant.statusPrefix;
-    if (prefix.length == 1) {
-      return prefix[0]
-          + decision.remaining(0)
-          + ";t="
-          + ceilSeconds(decision.resetAfterNanos(0)); // one exactly sized string
-    }
     StringBuilder status = new StringBuilder(24 * prefix.length);
     for (int i = 0; i < prefix.length; i++) {
-      status.append(prefix[i]).append(decision.remaining(i));
+      status.append(prefix[i]).append(left[i]);
       status.append(";t=").append(ceilSeconds(decision.resetAfterNanos(i)));
     }
     return status.toString();
   }
 
   private Constant constant(List<Limit> limits) {
+    Constant first = this.first;
+    if (first != null && first.limits == limits) {
+      return first; // most traffic decides on one list: no hash needed
+    }
+    Constant found = lookUp(limits);
+    if (first == null) {
+      this.first = found; // set once: rewriting it as lists alternate would share a written line
+    }
+    return found;
+  }
+
+  private Constant lookUp(List<Limit> limits) {
     int slot = System.identityHashCode(limits) & (CACHE_SLOTS - 1);
     Constant held = cache.get(slot);
     if (held != null && held.limits == limits) {

@@ -36,6 +36,7 @@ public final class PolicyEnforcer {
   private final RateLimiter limiter;
   private final TimeSource time;
   private final PenaltyBox penalties;
+  private final KeyCache keys = new KeyCache();
 
   private PolicyEnforcer(Policy policy, RateLimiter limiter, long maxPenalizedClients) {
     this.policy = new AtomicReference<>(Objects.requireNonNull(policy, "policy"));
@@ -127,7 +128,7 @@ public final class PolicyEnforcer {
     if (limits.isEmpty()) {
       return new Verdict(Outcome.UNLIMITED, ruleId, tier, null, 0, 0);
     }
-    String key = request.scopedIdentity(rule == null ? DEFAULT_SCOPE : rule.id());
+    String key = keys.scoped(rule == null ? DEFAULT_SCOPE : rule.id(), request);
     Decision decision = limiter.decide(key, limits);
     if (decision.allowed()) {
       int level = penalty == null ? 0 : penalties.level(client, time.nanoTime());
