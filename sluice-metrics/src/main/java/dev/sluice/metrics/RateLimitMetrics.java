@@ -11,7 +11,9 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Metrics of an {@code HttpRateLimiter}'s decisions: a {@link DecisionListener} to pass to its
@@ -46,13 +48,18 @@ public final class RateLimitMetrics implements MeterBinder, DecisionListener {
     Duration.ofMillis(100)
   };
 
+  /** By default one decision in this many is counted for the top clients, standing for all. */
+  public static final int DEFAULT_TOP_CLIENTS_SAMPLE = 16;
+
   private final String policy;
   private final TopClients top;
+  private final int topSample;
   private volatile Bound bound;
 
   private RateLimitMetrics(Builder b) {
     this.policy = b.policy;
     this.top = b.topClients == 0 ? null : new TopClients(b.topClients);
+    this.topSample = b.topClientsSample;
   }
 
   /**
@@ -107,19 +114,22 @@ public final class RateLimitMetrics implements MeterBinder, DecisionListener {
     if (b == null) {
       return;
     }
+    Outcome outcome = event.outcome();
     String rule = TagValues.orNone(event.ruleId());
     String tier = TagValues.orNone(event.tier());
-    b.decisions
-        .computeIfAbsent(new DecisionKey(event.outcome(), rule, tier), k -> b.decisionCounter(k))
-        .increment();
-    b.duration.record(event.decisionNanos(), TimeUnit.NANOSECONDS);
-    if (event.outcome() == Outcome.ALLOWED
-        && event.quota() > 0
-        && event.remaining() >= 0
-        && event.remaining() * 5 < event.quota()) {
-      b.nearLimit.computeIfAbsent(new RuleTier(rule, tier), k -> b.nearLimitCounter(k)).increment();
+    Row row = b.row(rule, tier);
+    row.decision(outcome).increment();
+    long nanos = event.decisionNanos();
+    if (nanos >= 0) {
+      b.duration.record(nanos, TimeUnit.NANOSECONDS);
     }
-    if (event.outcome() == Outcome.PENALIZED && event.penaltyLevel() > 0) {
+    if (outcome == Outcome.ALLOWED) {
+      long quota = event.quota();
+      long remaining = event.remaining();
+      if (quota > 0 && remaining >= 0 && remaining * 5 < quota) {
+        row.nearLimit().increment();
+      }
+    } else if (outcome == Outcome.PENALIZED && event.penaltyLevel() > 0) {
       int level = Math.min(event.penaltyLevel(), LEVELS);
       b.penalized.computeIfAbsent(level, b::penalizedCounter).increment();
     }
@@ -128,21 +138,69 @@ public final class RateLimitMetrics implements MeterBinder, DecisionListener {
           .computeIfAbsent(TagValues.of(event.tokenFailure()), b::tokenFailureCounter)
           .increment();
     }
-    if (top != null && event.identity() != null) {
-      top.record(event.identity());
+    if (top != null
+        && (topSample == 1 || ThreadLocalRandom.current().nextInt(topSample) == 0)
+        && event.identity() != null) {
+      top.record(event.identity(), topSample);
     }
   }
 
-  private record DecisionKey(Outcome outcome, String rule, String tier) {}
-
   private record RuleTier(String rule, String tier) {}
+
+  /**
+   * The counters of one rule and tier, by outcome, registered with the first decision of each. The
+   * rule and tier strings come from the policy, the same instances every time, so the row of the
+   * previous decision is found by identity without hashing.
+   */
+  private final class Row {
+    final String rule;
+    final String tier;
+    private final MeterRegistry registry;
+    private final AtomicReferenceArray<Counter> byOutcome =
+        new AtomicReferenceArray<>(Outcome.values().length);
+    private volatile Counter nearLimit;
+
+    Row(MeterRegistry registry, String rule, String tier) {
+      this.registry = registry;
+      this.rule = rule;
+      this.tier = tier;
+    }
+
+    Counter decision(Outcome outcome) {
+      Counter c = byOutcome.get(outcome.ordinal());
+      if (c == null) {
+        // the registry returns the same counter for the same name and tags, so a race is harmless
+        c =
+            Counter.builder("sluice.ratelimit.decisions")
+                .description("Rate-limit decisions by outcome, rule and tier")
+                .tags(
+                    "policy", policy, "outcome", TagValues.of(outcome), "rule", rule, "tier", tier)
+                .register(registry);
+        byOutcome.set(outcome.ordinal(), c);
+      }
+      return c;
+    }
+
+    Counter nearLimit() {
+      Counter c = nearLimit;
+      if (c == null) {
+        c =
+            Counter.builder("sluice.ratelimit.near.limit")
+                .description("Allowed decisions that left less than 20% of the quota")
+                .tags("policy", policy, "rule", rule, "tier", tier)
+                .register(registry);
+        nearLimit = c;
+      }
+      return c;
+    }
+  }
 
   /** The meters of one registry; counters appear with the first decision of their tags. */
   private final class Bound {
     final MeterRegistry registry;
     final Timer duration;
-    final ConcurrentHashMap<DecisionKey, Counter> decisions = new ConcurrentHashMap<>();
-    final ConcurrentHashMap<RuleTier, Counter> nearLimit = new ConcurrentHashMap<>();
+    final ConcurrentHashMap<RuleTier, Row> rows = new ConcurrentHashMap<>();
+    private volatile Row last;
     final ConcurrentHashMap<Integer, Counter> penalized = new ConcurrentHashMap<>();
     final ConcurrentHashMap<String, Counter> tokenFailures = new ConcurrentHashMap<>();
 
@@ -156,26 +214,16 @@ public final class RateLimitMetrics implements MeterBinder, DecisionListener {
               .register(registry);
     }
 
-    Counter decisionCounter(DecisionKey k) {
-      return Counter.builder("sluice.ratelimit.decisions")
-          .description("Rate-limit decisions by outcome, rule and tier")
-          .tags(
-              "policy",
-              policy,
-              "outcome",
-              TagValues.of(k.outcome()),
-              "rule",
-              k.rule(),
-              "tier",
-              k.tier())
-          .register(registry);
-    }
-
-    Counter nearLimitCounter(RuleTier k) {
-      return Counter.builder("sluice.ratelimit.near.limit")
-          .description("Allowed decisions that left less than 20% of the quota")
-          .tags("policy", policy, "rule", k.rule(), "tier", k.tier())
-          .register(registry);
+    Row row(String rule, String tier) {
+      Row r = last;
+      if (r != null && r.rule == rule && r.tier == tier) {
+        return r;
+      }
+      r =
+          rows.computeIfAbsent(
+              new RuleTier(rule, tier), k -> new Row(registry, k.rule(), k.tier()));
+      last = r;
+      return r;
     }
 
     Counter penalizedCounter(int level) {
@@ -197,6 +245,7 @@ public final class RateLimitMetrics implements MeterBinder, DecisionListener {
   public static final class Builder {
     private final String policy;
     private int topClients = TopClients.DEFAULT_SIZE;
+    private int topClientsSample = DEFAULT_TOP_CLIENTS_SAMPLE;
 
     private Builder(String policy) {
       this.policy = policy;
@@ -215,6 +264,25 @@ public final class RateLimitMetrics implements MeterBinder, DecisionListener {
             "ratelimit.metrics.top-clients must be in 0..1000, was " + size);
       }
       this.topClients = size;
+      return this;
+    }
+
+    /**
+     * Sets how many decisions one counted for the top clients stands for: one in {@code oneIn},
+     * picked at random, is recorded with that weight, so the heaviest clients are found at a
+     * fraction of the cost (a client sending {@code n} requests is seen about {@code n / oneIn}
+     * times); 1 records every decision exactly. 16 by default.
+     *
+     * @param oneIn 1 to 65536
+     * @return this builder
+     * @throws IllegalArgumentException if {@code oneIn} is out of range
+     */
+    public Builder topClientsSample(int oneIn) {
+      if (oneIn < 1 || oneIn > 1 << 16) {
+        throw new IllegalArgumentException(
+            "ratelimit.metrics.top-clients-sample must be in 1..65536, was " + oneIn);
+      }
+      this.topClientsSample = oneIn;
       return this;
     }
 

@@ -47,16 +47,30 @@ public final class TopClients {
    * @param client the client's identity key
    */
   public void record(String client) {
-    total.increment();
+    record(client, 1);
+  }
+
+  /**
+   * Counts requests of a client at once, such as one sampled request standing for {@code weight}.
+   *
+   * @param client the client's identity key
+   * @param weight how many requests, at least 1
+   * @throws IllegalArgumentException if {@code weight} is below 1
+   */
+  public void record(String client, long weight) {
+    if (weight < 1) {
+      throw new IllegalArgumentException("top-clients weight must be >= 1, was " + weight);
+    }
+    total.add(weight);
     lock.lock();
     try {
       long[] count = counts.get(client);
       if (count != null) {
-        count[0]++;
+        count[0] += weight;
         return;
       }
       if (counts.size() < slots) {
-        counts.put(client, new long[] {1});
+        counts.put(client, new long[] {weight});
         return;
       }
       String lightest = null;
@@ -68,7 +82,7 @@ public final class TopClients {
         }
       }
       counts.remove(lightest);
-      counts.put(client, new long[] {fewest + 1});
+      counts.put(client, new long[] {fewest + weight});
     } finally {
       lock.unlock();
     }

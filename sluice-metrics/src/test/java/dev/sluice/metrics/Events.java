@@ -3,6 +3,8 @@ package dev.sluice.metrics;
 import dev.sluice.http.DecisionEvent;
 import dev.sluice.http.TokenFailure;
 import dev.sluice.ratelimit.policy.Outcome;
+import dev.sluice.ratelimit.policy.Request;
+import dev.sluice.ratelimit.policy.Verdict;
 
 /** Decision events the tests hand to a listener directly. */
 final class Events {
@@ -11,18 +13,9 @@ final class Events {
   /** An anonymous request whose bearer token had expired: what makes the token-failure meter. */
   static DecisionEvent expiredToken() {
     return new DecisionEvent(
-        Outcome.ALLOWED,
-        null,
-        "anonymous",
-        "ip:203.0.113.8",
-        null,
-        -1,
-        0,
-        0,
+        new Verdict(Outcome.ALLOWED, null, "anonymous", null, 0, 0),
+        Request.anonymous("GET", "/items", "203.0.113.8"),
         TokenFailure.EXPIRED,
-        "GET",
-        "/items",
-        -1,
         0);
   }
 }

@@ -23,7 +23,8 @@ class RateLimitMetricsTest {
   private final ManualTimeSource time = new ManualTimeSource();
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final MemoryStore store = MemoryStore.withMaxKeys(1000);
-  private final RateLimitMetrics metrics = RateLimitMetrics.builder("public-api").build();
+  private final RateLimitMetrics metrics =
+      RateLimitMetrics.builder("public-api").topClientsSample(1).build();
 
   private HttpRateLimiter limiter() {
     Policy policy =
@@ -50,6 +51,7 @@ class RateLimitMetricsTest {
                 .timeSource(time)
                 .build())
         .listener(metrics)
+        .timingSample(1)
         .build();
   }
 
@@ -168,6 +170,55 @@ class RateLimitMetricsTest {
     assertThat(reported + gauge("sluice.ratelimit.top.client.decisions", "rank", "other"))
         .isEqualTo(550);
     assertThat(registry.find("sluice.ratelimit.top.client.decisions").gauges()).hasSize(11);
+  }
+
+  @Test
+  void sampledTimingAndTopClientsStandForEveryDecision() {
+    RateLimitMetrics sampled = RateLimitMetrics.builder("sampled").topClientsSample(8).build();
+    sampled.bindTo(registry);
+    List<Long> timings = new java.util.ArrayList<>();
+    HttpRateLimiter limiter =
+        HttpRateLimiter.builder(Policy.builder().build())
+            .limiter(RateLimiter.builder().store(store).timeSource(time).build())
+            .listener(DecisionListeners.all(sampled, e -> timings.add(e.decisionNanos())))
+            .timingSample(4)
+            .build();
+    int decisions = 8000;
+    for (int i = 0; i < decisions; i++) {
+      // one heavy client among many light ones
+      limiter.decide(get("/x", i % 2 == 0 ? "10.9.9.9" : "10.1." + (i % 200) + ".1"));
+    }
+    long timed = timings.stream().filter(n -> n >= 0).count();
+    assertThat(timings).hasSize(decisions).allMatch(n -> n >= -1);
+    // one in 4 at random: 2000 expected, the bounds are 9 standard deviations wide
+    assertThat(timed).isBetween(1650L, 2350L);
+    assertThat(registry.get("sluice.ratelimit.decision.duration").tag("policy", "sampled").timer())
+        .satisfies(t -> assertThat(t.count()).isEqualTo(timed));
+    // every decision is counted by the counters, sampled or not
+    assertThat(
+            registry
+                .get("sluice.ratelimit.decisions")
+                .tags("policy", "sampled", "outcome", "unlimited")
+                .counter()
+                .count())
+        .isEqualTo(decisions);
+    // one in 8 recorded with weight 8: the heavy client's 4000 are estimated, the total is a
+    // multiple
+    TopClients top = sampled.topClients();
+    assertThat(top.top().get(0).getKey()).isEqualTo("ip:10.9.9.9");
+    assertThat(top.top().get(0).getValue()).isBetween(3000L, 5000L);
+    assertThat(top.total() % 8).isZero();
+    assertThat(top.total()).isBetween(6500L, 9500L);
+  }
+
+  @Test
+  void samplesOutsideTheirRangeAreRefusedByName() {
+    org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+        .isThrownBy(() -> RateLimitMetrics.builder("p").topClientsSample(0))
+        .withMessage("ratelimit.metrics.top-clients-sample must be in 1..65536, was 0");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> HttpRateLimiter.builder(Policy.builder().build()).timingSample(70_000))
+        .hasMessage("http.timing-sample must be in 1..65536, was 70000");
   }
 
   private double gauge(String name, String... tags) {

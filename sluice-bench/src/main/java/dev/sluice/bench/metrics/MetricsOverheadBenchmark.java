@@ -1,11 +1,14 @@
 package dev.sluice.bench.metrics;
 
+import dev.sluice.http.DecisionEvent;
 import dev.sluice.http.HttpOutcome;
 import dev.sluice.http.HttpRateLimiter;
 import dev.sluice.http.HttpRequestView;
 import dev.sluice.metrics.RateLimitMetrics;
 import dev.sluice.ratelimit.Limit;
 import dev.sluice.ratelimit.policy.Policy;
+import dev.sluice.ratelimit.policy.Request;
+import dev.sluice.ratelimit.policy.Verdict;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -44,6 +47,9 @@ public class MetricsOverheadBenchmark {
     HttpRateLimiter observedWithoutTopClients;
     HttpRateLimiter listened;
     HttpRequestView request;
+    RateLimitMetrics listenerOnly;
+    Verdict verdict;
+    Request policyRequest;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -66,6 +72,10 @@ public class MetricsOverheadBenchmark {
       observedWithoutTopClients = HttpRateLimiter.builder(policy).listener(counted).build();
       listened = HttpRateLimiter.builder(policy).listener(event -> {}).build();
       request = HttpRequestView.of("GET", "/api/items", "192.0.2.7", Map.of());
+      listenerOnly = RateLimitMetrics.builder("public-api").build();
+      listenerOnly.bindTo(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+      verdict = bare.decide(request).verdict();
+      policyRequest = Request.anonymous("GET", "/api/items", "192.0.2.7");
     }
   }
 
@@ -91,6 +101,12 @@ public class MetricsOverheadBenchmark {
   @Benchmark
   public void withEmptyListener(Limiters l, Blackhole sink) {
     consume(l.listened.decide(l.request), sink);
+  }
+
+  /** The binder alone, on a fresh event of one decision already made: what its listener costs. */
+  @Benchmark
+  public void binderOnly(Limiters l) {
+    l.listenerOnly.onDecision(new DecisionEvent(l.verdict, l.policyRequest, null, -1));
   }
 
   private static void consume(HttpOutcome outcome, Blackhole sink) {
