@@ -24,28 +24,65 @@ final class ExecutionContext implements TaskContext {
   /** How long a parent waits for a child before looking again, if no wake-up comes. */
   static final Duration CHILD_RECHECK = Duration.ofMinutes(1);
 
+  /** Hears of each fenced write of a run that was refused: the worker counts and reports it. */
+  @FunctionalInterface
+  interface Refusals {
+    /**
+     * A write naming the context's lease changed nothing.
+     *
+     * @param context the run's context
+     * @param write what was refused, from a bounded set ({@code checkpoint}, {@code completion}
+     *     ...)
+     * @param cancelled whether the execution was found cancelled
+     */
+    void refused(ExecutionContext context, String write, boolean cancelled);
+  }
+
   private final Durable durable;
   private final ExecutionStore store;
   private final ExecutionRecord execution;
   private final Lease lease;
-  private final Runnable onRejectedWrite;
+  private final ExecutionRun run;
+  private final Refusals refusals;
   private final AtomicBoolean cancelled = new AtomicBoolean();
   private final AtomicBoolean lost = new AtomicBoolean();
+  private final AtomicBoolean lossReported = new AtomicBoolean();
   private final AtomicBoolean finishing = new AtomicBoolean();
   private volatile Suspension suspension;
   private Map<Integer, StepRecord> recorded;
   private int sequence;
 
-  ExecutionContext(Durable durable, ExecutionRecord execution, Runnable onRejectedWrite) {
+  ExecutionContext(Durable durable, ExecutionRecord execution, Refusals refusals) {
     this.durable = durable;
     this.store = durable.store();
     this.execution = execution;
     this.lease = execution.lease();
-    this.onRejectedWrite = onRejectedWrite;
+    this.run =
+        new ExecutionRun(execution.id(), execution.task(), execution.queue(), execution.attempt());
+    this.refusals = refusals;
   }
 
   Lease lease() {
     return lease;
+  }
+
+  ExecutionRun run() {
+    return run;
+  }
+
+  /**
+   * Claims the one report of this run's lease loss.
+   *
+   * @return {@code true} the first time, {@code false} after (or once handed back)
+   */
+  boolean firstLoss() {
+    return lossReported.compareAndSet(false, true);
+  }
+
+  /** The worker gives the lease up at shutdown: lost to the handler, but no loss to report. */
+  void markHandedBack() {
+    lossReported.set(true);
+    lost.set(true);
   }
 
   Suspension suspension() {
@@ -242,20 +279,31 @@ final class ExecutionContext implements TaskContext {
     StepRecord step =
         new StepRecord(execution.id(), sequence, name, kind, status, json, deadline, now());
     if (!store.recordStep(lease, step)) {
-      throw rejected("checkpoint of " + kind + " \"" + name + "\" (call " + sequence + ")");
+      throw rejected(
+          "checkpoint", "checkpoint of " + kind + " \"" + name + "\" (call " + sequence + ")");
     }
     recorded.put(sequence, step);
   }
 
-  /** A fenced write changed nothing: find out why, report it, and stop the handler. */
-  RuntimeException rejected(String what) {
+  /** A final write (completion, retry, failure, suspension) changed nothing; see below. */
+  RuntimeException rejected(String write) {
+    return rejected(write, write);
+  }
+
+  /**
+   * A fenced write changed nothing: find out why, report it, and stop the handler.
+   *
+   * @param write what was refused, from a bounded set, for the worker's listeners
+   * @param what the same, in detail, for the log
+   */
+  RuntimeException rejected(String write, String what) {
     lost.set(true);
-    onRejectedWrite.run();
     boolean wasCancelled =
         store
             .find(execution.id())
             .map(current -> current.state() == ExecutionState.CANCELLED)
             .orElse(false);
+    refusals.refused(this, write, wasCancelled);
     Durable.LOG.log(
         System.Logger.Level.WARNING,
         "{0} refused for execution {1}: lease {2} is no longer held{3}; nothing was changed",

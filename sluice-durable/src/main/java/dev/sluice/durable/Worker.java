@@ -26,6 +26,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * counted in {@link #rejectedWrites()}. A heartbeat that is refused tells the running handler,
  * through its context, that the execution was cancelled or lost.
  *
+ * <p>{@link WorkerListener}s given in the configuration hear of each claim round and of each run:
+ * started, completed, failed (retrying or for good), lease lost, write refused.
+ *
  * <p>When idle it polls with a wait that doubles from the poll interval up to the maximum; a
  * dispatch, signal or completion through the same {@link Durable} wakes it at once.
  *
@@ -48,6 +51,7 @@ public final class Worker implements AutoCloseable {
   private final WorkerConfig config;
   private final ExecutionStore store;
   private final TimeSource time;
+  private final WorkerListeners listeners;
   private final Map<ExecutionId, ExecutionContext> running = new ConcurrentHashMap<>();
 
   /** Handlers that have not returned yet: what the concurrency limit counts. */
@@ -73,6 +77,7 @@ public final class Worker implements AutoCloseable {
     this.config = config;
     this.store = durable.store();
     this.time = durable.timeSource();
+    this.listeners = new WorkerListeners(config.workerId(), config.listeners());
   }
 
   /**
@@ -209,6 +214,7 @@ public final class Worker implements AutoCloseable {
   }
 
   private int claim(int free) {
+    long began = time.nanoTime();
     List<ExecutionRecord> claimed =
         store.claim(
             new ClaimRequest(
@@ -219,9 +225,11 @@ public final class Worker implements AutoCloseable {
                 free,
                 now(),
                 config.lease().toMillis()));
+    long took = time.nanoTime() - began;
     for (ExecutionRecord execution : claimed) {
       launch(execution);
     }
+    listeners.onClaim(claimed.size(), took);
     return claimed.size();
   }
 
@@ -246,8 +254,7 @@ public final class Worker implements AutoCloseable {
   }
 
   private void launch(ExecutionRecord execution) {
-    ExecutionContext context =
-        new ExecutionContext(durable, execution, rejectedWrites::incrementAndGet);
+    ExecutionContext context = new ExecutionContext(durable, execution, this::refused);
     running.put(execution.id(), context);
     handlers.incrementAndGet();
     Task<?, ?> task = durable.task(execution.task());
@@ -256,6 +263,7 @@ public final class Worker implements AutoCloseable {
         .start(
             () -> {
               try {
+                listeners.onStarted(context.run(), dispatchToStartNanos(execution));
                 run(task, execution, context);
               } catch (RuntimeException | Error e) {
                 LOG.log(
@@ -280,6 +288,22 @@ public final class Worker implements AutoCloseable {
   }
 
   // ---- running one execution -------------------------------------------------------------
+
+  /** The claim's start minus the due time, both as stored; see {@link WorkerListener#onStarted}. */
+  private long dispatchToStartNanos(ExecutionRecord execution) {
+    long started = execution.startedAt() == null ? now() : execution.startedAt();
+    long waited = Math.max(0, started - execution.scheduledFor());
+    return waited >= Long.MAX_VALUE / 1_000_000 ? Long.MAX_VALUE : waited * 1_000_000;
+  }
+
+  /** A fenced write of {@code context}'s run changed nothing: count it and tell the listeners. */
+  private void refused(ExecutionContext context, String write, boolean cancelled) {
+    rejectedWrites.incrementAndGet();
+    if (context.firstLoss()) {
+      listeners.onLeaseLost(context.run(), cancelled);
+    }
+    listeners.onWriteRefused(context.run(), write);
+  }
 
   /**
    * The handler of {@code context} has returned: its slot counts as free for the next claim while
@@ -321,7 +345,9 @@ public final class Worker implements AutoCloseable {
       return;
     }
     String json = durable.codec().write(result, "result of " + execution.id());
-    if (!completer.complete(new Completion(lease, json, now()))) {
+    if (completer.complete(new Completion(lease, json, now()))) {
+      listeners.onCompleted(context.run());
+    } else {
       context.rejected("completion");
     }
   }
@@ -342,7 +368,9 @@ public final class Worker implements AutoCloseable {
     }
     if (!accepted) {
       context.rejected(what);
-    } else if (retryAt < 0) {
+      return;
+    }
+    if (retryAt < 0) {
       LOG.log(
           System.Logger.Level.WARNING,
           "execution {0} of task {1} failed on attempt {2} and was dead-lettered: {3}",
@@ -351,6 +379,7 @@ public final class Worker implements AutoCloseable {
           execution.attempt(),
           error);
     }
+    listeners.onFailed(context.run(), failure, retryAt >= 0);
   }
 
   private void suspend(ExecutionContext context, Suspension suspension) {
@@ -403,12 +432,12 @@ public final class Worker implements AutoCloseable {
           } else {
             context.markLost();
           }
-          rejectedWrites.incrementAndGet();
           LOG.log(
               System.Logger.Level.WARNING,
               "heartbeat refused for lease {0}: the execution was {1}; its handler is told",
               context.lease(),
               cancelled ? "cancelled" : "lost to another worker or ended");
+          refused(context, "heartbeat", cancelled);
         }
       } catch (RuntimeException e) {
         LOG.log(System.Logger.Level.WARNING, "heartbeat of " + context.lease() + " failed", e);
@@ -435,7 +464,7 @@ public final class Worker implements AutoCloseable {
     join(poller);
     drain();
     for (ExecutionContext context : running.values()) {
-      context.markLost();
+      context.markHandedBack();
       try {
         if (store.release(context.lease(), now())) {
           LOG.log(

@@ -31,6 +31,7 @@ import java.util.UUID;
  *     a throttle's {@code call}
  * @param retention how long ended executions (COMPLETED, CANCELLED, EXPIRED) are kept before the
  *     worker purges them, in batches, every {@link #PURGE_INTERVAL}; {@code null} keeps them
+ * @param listeners what hears of claims and runs, in the order they are told
  */
 public record WorkerConfig(
     String workerId,
@@ -42,7 +43,8 @@ public record WorkerConfig(
     Duration maxPollInterval,
     Duration shutdownGrace,
     HandlerGate gate,
-    Duration retention) {
+    Duration retention,
+    List<WorkerListener> listeners) {
 
   /** How often a worker with a retention purges ended executions. */
   public static final Duration PURGE_INTERVAL = Duration.ofMinutes(10);
@@ -64,6 +66,7 @@ public record WorkerConfig(
     Objects.requireNonNull(maxPollInterval, "worker.max-poll-interval");
     Objects.requireNonNull(shutdownGrace, "worker.shutdown-grace");
     Objects.requireNonNull(gate, "worker.gate");
+    listeners = List.copyOf(Objects.requireNonNull(listeners, "worker.listeners"));
     if (workerId.isBlank()) {
       throw new IllegalArgumentException("worker.id must not be blank, was \"" + workerId + "\"");
     }
@@ -110,7 +113,8 @@ public record WorkerConfig(
 
   /**
    * Starts a builder with the defaults: a random id, queue {@value DispatchOptions#DEFAULT_QUEUE},
-   * no tags, concurrency 16, lease 30s, polling between 50ms and 2s, shutdown grace 30s.
+   * no tags, concurrency 16, lease 30s, polling between 50ms and 2s, shutdown grace 30s, no
+   * listeners.
    *
    * @return a new builder
    */
@@ -130,6 +134,7 @@ public record WorkerConfig(
     private Duration shutdownGrace = Duration.ofSeconds(30);
     private Duration retention;
     private HandlerGate gate = HandlerGate.OPEN;
+    private final List<WorkerListener> listeners = new ArrayList<>();
 
     private Builder() {}
 
@@ -259,6 +264,19 @@ public record WorkerConfig(
     }
 
     /**
+     * Adds a listener for claim rounds and for the runs the worker starts and how they end, for
+     * metrics or logs. Listeners are told in the order they were added; one that throws is logged
+     * and skipped.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public Builder listener(WorkerListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "worker.listener"));
+      return this;
+    }
+
+    /**
      * Validates and builds the configuration.
      *
      * @return the configuration
@@ -276,7 +294,8 @@ public record WorkerConfig(
           maxPollInterval,
           shutdownGrace,
           gate,
-          retention);
+          retention,
+          listeners);
     }
 
     private static Duration parse(String key, String text) {

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.breaker.CircuitBreaker;
 import dev.sluice.durable.Durable;
+import dev.sluice.durable.ExecutionId;
+import dev.sluice.durable.ExecutionRun;
 import dev.sluice.durable.store.SqliteExecutionStore;
 import dev.sluice.http.HttpRateLimiter;
 import dev.sluice.http.HttpRequestView;
@@ -81,7 +83,10 @@ class GrafanaDashboardTest {
             "sluice_ratelimit_decisions_total",
             "sluice_ratelimit_decision_duration_seconds_bucket",
             "sluice_durable_executions",
-            "sluice_durable_dead_letters");
+            "sluice_durable_dead_letters",
+            "sluice_durable_claim_duration_seconds_bucket",
+            "sluice_durable_executions_started_total",
+            "sluice_durable_dispatch_to_start_seconds_bucket");
 
     Set<String> scraped = scrapedSeries(dir);
     assertThat(missing(used, scraped))
@@ -193,12 +198,23 @@ class GrafanaDashboardTest {
     try {
       Durable durable = Durable.builder().store(executions).timeSource(time).build();
       DurableMetrics.builder(durable).build().bindTo(registry);
+      WorkerMetrics workers = new WorkerMetrics();
+      workers.bindTo(registry);
 
       // allowed at the limit (near limit), denied, then refused while penalized
       for (int i = 0; i < 3; i++) {
         limiter.decide(HttpRequestView.of("GET", "/items", "203.0.113.7", Map.of()));
       }
       limits.onDecision(Events.expiredToken());
+      // a claim, a run of each outcome, a lease lost and a write refused
+      ExecutionRun run = new ExecutionRun(ExecutionId.timeOrdered(time), "send-mail", "default", 1);
+      workers.onClaim(1, 2_000_000);
+      workers.onStarted(run, 15_000_000);
+      workers.onCompleted(run);
+      workers.onFailed(run, new IllegalStateException("smtp down"), true);
+      workers.onFailed(run, new IllegalStateException("smtp down"), false);
+      workers.onLeaseLost(run, false);
+      workers.onWriteRefused(run, "completion");
 
       Set<String> names = new TreeSet<>();
       for (String line : registry.scrape().split("\n")) {

@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.breaker.CircuitBreaker;
 import dev.sluice.durable.Durable;
+import dev.sluice.durable.ExecutionId;
+import dev.sluice.durable.ExecutionRun;
+import dev.sluice.durable.Task;
+import dev.sluice.durable.Worker;
+import dev.sluice.durable.WorkerConfig;
 import dev.sluice.durable.store.SqliteExecutionStore;
 import dev.sluice.http.HttpRateLimiter;
 import dev.sluice.http.HttpRequestView;
@@ -50,6 +55,9 @@ class MetricsDocsExampleTest {
     Throttle throttle = Throttle.create(ThrottleConfig.builder().build());
     SqliteExecutionStore executions = SqliteExecutionStore.open(dir.resolve("sluice.db"));
     Durable durable = Durable.builder().store(executions).build();
+    Task<String, Integer> length =
+        durable.register(Task.of("length", String.class, Integer.class, (ctx, s) -> s.length()));
+    Worker worker = null;
     try {
       // --- the example of docs/metrics.md ---
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -77,6 +85,10 @@ class MetricsDocsExampleTest {
       RetryMetrics retries = new RetryMetrics("payments");
       RetryPolicy retryPolicy = RetryPolicy.builder().maxAttempts(5).listener(retries).build();
       retries.bindTo(registry);
+
+      WorkerMetrics workers = new WorkerMetrics();
+      workers.bindTo(registry);
+      worker = durable.worker(WorkerConfig.builder().listener(workers).build()).start();
       // --- end of the example ---
 
       assertThat(exposition)
@@ -88,6 +100,9 @@ class MetricsDocsExampleTest {
       limiter.decide(HttpRequestView.of("GET", "/items", "203.0.113.7", Map.of()));
       limiter.decide(HttpRequestView.of("GET", "/items", "203.0.113.7", Map.of()));
       metrics.onDecision(Events.expiredToken());
+      ExecutionId id = durable.dispatch(length, "hello");
+      assertThat(durable.waitFor(id, Integer.class, Duration.ofSeconds(10))).isEqualTo(5);
+      workers.onWriteRefused(new ExecutionRun(id, "length", "default", 1), "completion");
 
       Set<String> bound = new TreeSet<>();
       for (Meter meter : registry.getMeters()) {
@@ -97,6 +112,9 @@ class MetricsDocsExampleTest {
       documented.removeIf(name -> name.startsWith("sluice.redis.")); // RedisStoreMetricsIT
       assertThat(bound).isEqualTo(documented);
     } finally {
+      if (worker != null) {
+        worker.close();
+      }
       throttle.close();
       executions.close();
     }
