@@ -185,6 +185,7 @@ class GrafanaDashboardTest {
             .limiter(RateLimiter.builder().store(store).timeSource(time).build())
             .listener(limits)
             .build();
+    new PenaltyMetrics(limiter.enforcer(), "public-api").bindTo(registry);
     Throttle throttle =
         Throttle.create(ThrottleConfig.builder().jitterFraction(0).build(), time, new Random(1));
     ThrottleMetrics.of(throttle, "partner-api").bindTo(registry);

@@ -72,6 +72,7 @@ class MetricsDocsExampleTest {
               .build();
       metrics.bindTo(registry);
       new LimitStoreMetrics(store, "local").bindTo(registry);
+      new PenaltyMetrics(limiter.enforcer(), "public-api").bindTo(registry);
       ThrottleMetrics.of(throttle, "partner-api").bindTo(registry);
       DurableMetrics.builder(durable).cacheFor(Duration.ofSeconds(5)).build().bindTo(registry);
 

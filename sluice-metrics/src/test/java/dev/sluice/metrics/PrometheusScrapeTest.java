@@ -61,6 +61,7 @@ class PrometheusScrapeTest {
             .limiter(RateLimiter.builder().store(store).timeSource(time).build())
             .listener(limits)
             .build();
+    new PenaltyMetrics(limiter.enforcer(), "public-api").bindTo(registry);
 
     Throttle throttle =
         Throttle.create(ThrottleConfig.builder().jitterFraction(0).build(), time, new Random(1));

@@ -2,6 +2,7 @@ package dev.sluice.ratelimit.policy;
 
 import java.util.Iterator;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -13,12 +14,16 @@ final class PenaltyBox {
   private final ConcurrentHashMap<String, Record> records = new ConcurrentHashMap<>();
   private final long maxClients;
   private final ReentrantLock sweepLock = new ReentrantLock();
+  private final LongAdder[] started = new LongAdder[PenaltyStats.MAX_LEVEL + 1];
 
   /** One client's state; replaced, never changed. */
   record Record(long windowStart, int violations, int level, long until, long forgetAt) {}
 
   PenaltyBox(long maxClients) {
     this.maxClients = maxClients;
+    for (int i = 1; i < started.length; i++) {
+      started[i] = new LongAdder();
+    }
   }
 
   /** The client's record if it is serving a penalty at {@code now}, else null. */
@@ -38,7 +43,19 @@ final class PenaltyBox {
    * this violation started a penalty.
    */
   Record violation(String client, Penalty penalty, long now) {
-    Record after = records.compute(client, (key, before) -> next(before, penalty, now));
+    boolean[] began = new boolean[1];
+    Record after =
+        records.compute(
+            client,
+            (key, before) -> {
+              Record next = next(before, penalty, now);
+              // a record with no violations counted is a penalty that starts now
+              began[0] = next != before && next.violations == 0;
+              return next;
+            });
+    if (began[0]) {
+      started[Math.min(after.level, PenaltyStats.MAX_LEVEL)].increment();
+    }
     if (records.size() > maxClients) {
       sweep(now);
     }
@@ -46,6 +63,10 @@ final class PenaltyBox {
   }
 
   private static Record next(Record before, Penalty penalty, long now) {
+    if (before != null && now < before.until) {
+      // refused while already serving a penalty (a request that raced its start): no new offence
+      return before;
+    }
     long window = penalty.window().toNanos();
     long resetAfter = penalty.resetAfter().toNanos();
     int level = 0;
@@ -91,5 +112,22 @@ final class PenaltyBox {
 
   int size() {
     return records.size();
+  }
+
+  /** Counts the clients serving a penalty at {@code now}: one pass over the records kept. */
+  PenaltyStats stats(long now) {
+    long[] active = new long[PenaltyStats.MAX_LEVEL + 1];
+    long tracked = 0;
+    for (Record record : records.values()) {
+      tracked++;
+      if (now < record.until) {
+        active[Math.min(record.level, PenaltyStats.MAX_LEVEL)]++;
+      }
+    }
+    long[] begun = new long[PenaltyStats.MAX_LEVEL + 1];
+    for (int i = 1; i < started.length; i++) {
+      begun[i] = started[i].sum();
+    }
+    return new PenaltyStats(tracked, active, begun);
   }
 }

@@ -96,6 +96,27 @@ public final class PolicyEnforcer {
   }
 
   /**
+   * The progressive penalties now: clients serving one by level, penalties started by level. It
+   * passes once over the clients tracked (at most the bound given at creation), so call it per
+   * scrape, not per request.
+   *
+   * @return the figures at this instant
+   */
+  public PenaltyStats penaltyStats() {
+    return penalties.stats(time.nanoTime());
+  }
+
+  /**
+   * The time source of the limiter this enforcer charges, for callers that measure on the same
+   * clock.
+   *
+   * @return the time source
+   */
+  public TimeSource timeSource() {
+    return time;
+  }
+
+  /**
    * Decides on one request and, unless it is exempt, penalized or over a limit, charges it.
    *
    * @param request the request
