@@ -1,0 +1,286 @@
+package dev.sluice.gateway;
+
+import dev.sluice.http.HttpRateLimiter;
+import dev.sluice.http.jetty.RateLimitHandler;
+import dev.sluice.metrics.DecisionListeners;
+import dev.sluice.metrics.DecisionLog;
+import dev.sluice.metrics.LimitStoreMetrics;
+import dev.sluice.metrics.PenaltyMetrics;
+import dev.sluice.metrics.RateLimitMetrics;
+import dev.sluice.ratelimit.RateLimitConfigException;
+import dev.sluice.ratelimit.RateLimiter;
+import dev.sluice.ratelimit.store.MemoryStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.SizeLimitHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The rate-limit gateway: a Jetty reverse proxy that applies the HTTP rate-limit layer to every
+ * request and forwards what passes to one upstream, plus an admin listener ({@code /metrics},
+ * {@code /healthz}, {@code /readyz}, {@code POST /admin/reload}, {@code GET /admin/config}).
+ *
+ * <pre>{@code
+ * try (Gateway gateway = Gateway.fromFile(Path.of("gateway.toml"), System.getenv()).start()) {
+ *   System.out.println("listening on " + gateway.publicUri());
+ *   gateway.awaitStop();
+ * }
+ * }</pre>
+ *
+ * <p>{@link #reload()} reads the file again and puts its policy in force atomically; counters of
+ * unchanged limits and penalties in progress are kept; an invalid file leaves the old policy in
+ * force. Listen addresses, upstream, timeouts, identity and header settings apply at the next
+ * start.
+ */
+public final class Gateway implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+  static final String POLICY_TAG = "gateway";
+
+  private final Path source;
+  private final Map<String, String> env;
+  private final HttpRateLimiter limiter;
+  private final PrometheusMeterRegistry registry;
+  private final Server server;
+  private final Server adminServer;
+  private final AtomicReference<ConfigVersion> version;
+  private final ReentrantLock reloading = new ReentrantLock();
+  private final Counter reloadsApplied;
+  private final Counter reloadsRefused;
+  private final GatewayConfig startConfig;
+
+  /** The configuration in force: its number (1 at start), when it was loaded, what it says. */
+  record ConfigVersion(int number, Instant loadedAt, GatewayConfig config) {}
+
+  private Gateway(GatewayConfig config, Path source, Map<String, String> env) {
+    this.startConfig = config;
+    this.source = source;
+    this.env = env;
+    this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    RateLimitMetrics metrics = RateLimitMetrics.builder(POLICY_TAG).build();
+    MemoryStore store = MemoryStore.withMaxKeys(config.rateLimit().maxKeys());
+    this.limiter =
+        HttpRateLimiter.builder(config.rateLimit())
+            .limiter(RateLimiter.builder().store(store).build())
+            .dialect(config.dialect())
+            .documentationUrl(config.documentationUrl())
+            .listener(DecisionListeners.all(metrics, DecisionLog.builder().build()))
+            .build();
+    metrics.bindTo(registry);
+    new PenaltyMetrics(limiter.enforcer(), POLICY_TAG).bindTo(registry);
+    new LimitStoreMetrics(store, "memory").bindTo(registry);
+    this.reloadsApplied =
+        Counter.builder("sluice.gateway.reloads")
+            .description("Configuration reloads, by result")
+            .tag("result", "applied")
+            .register(registry);
+    this.reloadsRefused =
+        Counter.builder("sluice.gateway.reloads")
+            .description("Configuration reloads, by result")
+            .tag("result", "refused")
+            .register(registry);
+    this.version = new AtomicReference<>(new ConfigVersion(1, Instant.now(), config));
+
+    this.server = new Server();
+    ServerConnector connector = new ServerConnector(server);
+    connector.setHost(config.listen().getHostString());
+    connector.setPort(config.listen().getPort());
+    server.addConnector(connector);
+    UpstreamProxy proxy =
+        new UpstreamProxy(config.upstream(), config.connectTimeout(), config.responseTimeout());
+    SizeLimitHandler sizeLimit = new SizeLimitHandler(config.maxRequestBytes(), -1);
+    sizeLimit.setHandler(new RateLimitHandler(limiter, proxy));
+    server.setHandler(sizeLimit);
+    server.setStopTimeout(10_000);
+
+    this.adminServer = new Server();
+    ServerConnector admin = new ServerConnector(adminServer);
+    admin.setHost(config.admin().getHostString());
+    admin.setPort(config.admin().getPort());
+    adminServer.addConnector(admin);
+    adminServer.setHandler(new AdminHandler(this, config.adminToken()));
+  }
+
+  /**
+   * A gateway for a configuration built in code; {@link #reload()} then has no file to read.
+   *
+   * @param config the configuration
+   * @return the gateway, not started
+   */
+  public static Gateway of(GatewayConfig config) {
+    return new Gateway(Objects.requireNonNull(config, "config"), null, Map.of());
+  }
+
+  /**
+   * A gateway for a configuration file, which {@link #reload()} reads again.
+   *
+   * @param file the {@code gateway.toml}
+   * @param env environment variables that override the file's rate-limit values
+   * @return the gateway, not started
+   * @throws RateLimitConfigException if the file cannot be read or breaks a rule
+   */
+  public static Gateway fromFile(Path file, Map<String, String> env) {
+    return new Gateway(GatewayConfigLoader.load(file, env), file, Map.copyOf(env));
+  }
+
+  /**
+   * Starts both listeners.
+   *
+   * @return this gateway
+   * @throws GatewayException if a listener cannot be opened
+   */
+  public Gateway start() {
+    try {
+      server.start();
+      adminServer.start();
+    } catch (Exception e) {
+      close();
+      throw new GatewayException("the gateway could not start: " + e.getMessage(), e);
+    }
+    LOG.atInfo()
+        .addKeyValue("public", publicUri())
+        .addKeyValue("admin", adminUri())
+        .addKeyValue("upstream", startConfig.upstream())
+        .log("gateway started");
+    return this;
+  }
+
+  /**
+   * The public address, with the port actually bound.
+   *
+   * @return {@code http://host:port}
+   */
+  public URI publicUri() {
+    return uri(server);
+  }
+
+  /**
+   * The admin address, with the port actually bound.
+   *
+   * @return {@code http://host:port}
+   */
+  public URI adminUri() {
+    return uri(adminServer);
+  }
+
+  private static URI uri(Server server) {
+    ServerConnector connector = (ServerConnector) server.getConnectors()[0];
+    String host = connector.getHost() == null ? "0.0.0.0" : connector.getHost();
+    if (host.contains(":")) {
+      host = "[" + host + "]";
+    }
+    return URI.create("http://" + host + ":" + connector.getLocalPort());
+  }
+
+  /**
+   * The limiter the gateway applies, for its enforcer and policy.
+   *
+   * @return the limiter
+   */
+  public HttpRateLimiter limiter() {
+    return limiter;
+  }
+
+  /**
+   * The Prometheus text exposition of every meter, as {@code /metrics} serves it.
+   *
+   * @return the scrape
+   */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  /**
+   * The number of the configuration in force: 1 at start, one more for every applied reload.
+   *
+   * @return the version number
+   */
+  public int configVersion() {
+    return version.get().number();
+  }
+
+  ConfigVersion version() {
+    return version.get();
+  }
+
+  /**
+   * Reads the configuration file again and puts its policy in force. An invalid file changes
+   * nothing: the error is logged, counted ({@code sluice.gateway.reloads{result="refused"}}) and
+   * thrown.
+   *
+   * @return the version now in force
+   * @throws RateLimitConfigException if the file is invalid; the old policy stays in force
+   * @throws GatewayException if the gateway was built without a file
+   */
+  public int reload() {
+    if (source == null) {
+      throw new GatewayException("this gateway was built from code: there is no file to reload");
+    }
+    reloading.lock();
+    try {
+      GatewayConfig next;
+      try {
+        next = GatewayConfigLoader.load(source, env);
+      } catch (RateLimitConfigException e) {
+        reloadsRefused.increment();
+        LOG.atWarn()
+            .addKeyValue("file", source)
+            .addKeyValue("error", e.getMessage())
+            .addKeyValue("version", configVersion())
+            .log("configuration reload refused; the configuration in force stays");
+        throw e;
+      }
+      limiter.enforcer().reload(next.rateLimit().policy());
+      ConfigVersion applied = new ConfigVersion(version.get().number() + 1, Instant.now(), next);
+      version.set(applied);
+      reloadsApplied.increment();
+      LOG.atInfo()
+          .addKeyValue("file", source)
+          .addKeyValue("version", applied.number())
+          .log("configuration reloaded");
+      return applied.number();
+    } finally {
+      reloading.unlock();
+    }
+  }
+
+  /**
+   * Blocks until the gateway stops.
+   *
+   * @throws InterruptedException if interrupted while waiting
+   */
+  public void awaitStop() throws InterruptedException {
+    server.join();
+  }
+
+  /** Stops accepting, lets requests in flight finish (up to 10 s), then stops both listeners. */
+  @Override
+  public void close() {
+    stopQuietly(server);
+    stopQuietly(adminServer);
+    registry.close();
+  }
+
+  private static void stopQuietly(Server server) {
+    try {
+      server.stop();
+    } catch (Exception e) {
+      LOG.warn("a gateway listener did not stop cleanly", e);
+    }
+  }
+
+  InetSocketAddress listen() {
+    return startConfig.listen();
+  }
+}

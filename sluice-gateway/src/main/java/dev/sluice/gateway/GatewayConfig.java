@@ -1,0 +1,49 @@
+package dev.sluice.gateway;
+
+import dev.sluice.http.HeaderDialect;
+import dev.sluice.ratelimit.config.RateLimitConfig;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything a {@code gateway.toml} sets: where the gateway listens, the upstream it forwards
+ * allowed requests to, its timeouts and request bound, the admin listener, the header dialects, and
+ * the rate-limit configuration ({@code [limiter]}, {@code [defaults]}, {@code [tiers]}, {@code
+ * [[rules]]}, {@code [exemptions]}, {@code [penalty]}, {@code [identity]}). Read one with {@link
+ * GatewayConfigLoader}.
+ *
+ * @param listen the public address (port 0 picks a free one)
+ * @param upstream the base URI allowed requests are forwarded to, {@code http://host:port}
+ * @param connectTimeout how long to wait for a connection to the upstream
+ * @param responseTimeout how long to wait for the upstream's whole response
+ * @param maxRequestBytes the largest request body forwarded; larger ones get 413
+ * @param admin the admin address (metrics, health, reload), loopback by default
+ * @param adminToken a bearer token the admin endpoints require, or null for none
+ * @param dialect the rate-limit header dialects sent
+ * @param documentationUrl the URL a 429 body points to, or null
+ * @param rateLimit the rate-limit policy and bounds
+ */
+public record GatewayConfig(
+    InetSocketAddress listen,
+    URI upstream,
+    Duration connectTimeout,
+    Duration responseTimeout,
+    long maxRequestBytes,
+    InetSocketAddress admin,
+    String adminToken,
+    HeaderDialect dialect,
+    String documentationUrl,
+    RateLimitConfig rateLimit) {
+  /** Requires every part. */
+  public GatewayConfig {
+    Objects.requireNonNull(listen, "listen");
+    Objects.requireNonNull(upstream, "upstream");
+    Objects.requireNonNull(connectTimeout, "connectTimeout");
+    Objects.requireNonNull(responseTimeout, "responseTimeout");
+    Objects.requireNonNull(admin, "admin");
+    Objects.requireNonNull(dialect, "dialect");
+    Objects.requireNonNull(rateLimit, "rateLimit");
+  }
+}

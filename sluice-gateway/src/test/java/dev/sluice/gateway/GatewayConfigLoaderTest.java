@@ -1,0 +1,99 @@
+package dev.sluice.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sluice.http.HeaderDialect;
+import dev.sluice.ratelimit.RateLimitConfigException;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class GatewayConfigLoaderTest {
+  private static GatewayConfig parse(String toml) {
+    return GatewayConfigLoader.parse(toml, Map.of());
+  }
+
+  @Test
+  void aCompleteFileIsRead() {
+    GatewayConfig config =
+        parse(
+            """
+            [gateway]
+            listen = "0.0.0.0:8080"
+            upstream = "http://api.internal:9000/v1"
+            connect-timeout = "500ms"
+            response-timeout = "10s"
+            max-request-bytes = 1024
+
+            [admin]
+            listen = "127.0.0.1:9191"
+            token = "t"
+
+            [headers]
+            dialects = "ietf"
+            documentation-url = "https://example.com/limits"
+
+            [identity]
+            trusted-proxies = ["10.0.0.0/8"]
+
+            [[defaults.limits]]
+            id = "per-minute"
+            quota = 100
+            window = "1m"
+            """);
+
+    assertThat(config.listen().getPort()).isEqualTo(8080);
+    assertThat(config.upstream().toString()).isEqualTo("http://api.internal:9000/v1");
+    assertThat(config.connectTimeout()).isEqualTo(Duration.ofMillis(500));
+    assertThat(config.responseTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.maxRequestBytes()).isEqualTo(1024);
+    assertThat(config.admin().getPort()).isEqualTo(9191);
+    assertThat(config.adminToken()).isEqualTo("t");
+    assertThat(config.dialect()).isEqualTo(HeaderDialect.IETF);
+    assertThat(config.documentationUrl()).isEqualTo("https://example.com/limits");
+    assertThat(config.rateLimit().policy().defaults()).hasSize(1);
+    assertThat(config.rateLimit().http()).containsKey("identity");
+  }
+
+  @Test
+  void defaultsAreLoopbackAndBothDialects() {
+    GatewayConfig config = parse("[gateway]\nupstream = \"http://localhost:9000\"\n");
+
+    assertThat(config.listen().getHostString()).isEqualTo("127.0.0.1");
+    assertThat(config.listen().getPort()).isEqualTo(8080);
+    assertThat(config.admin().getPort()).isEqualTo(9090);
+    assertThat(config.dialect()).isEqualTo(HeaderDialect.BOTH);
+    assertThat(config.connectTimeout()).isEqualTo(Duration.ofSeconds(2));
+  }
+
+  @Test
+  void errorsNameTheKeyAndTheValue() {
+    assertThatThrownBy(() -> parse("[gateway]\nlisten = \"127.0.0.1:1\"\n"))
+        .isInstanceOf(RateLimitConfigException.class)
+        .hasMessage("gateway.upstream is required, was absent");
+    assertThatThrownBy(() -> parse("[gateway]\nupstream = \"ftp://x\"\n"))
+        .hasMessageContaining("gateway.upstream must be an http:// or https:// URI")
+        .hasMessageContaining("ftp://x");
+    assertThatThrownBy(() -> parse("[gateway]\nupstream = \"http://x\"\nlisten = \"nope\"\n"))
+        .hasMessage("gateway.listen must be host:port, was \"nope\"");
+    assertThatThrownBy(
+            () -> parse("[gateway]\nupstream = \"http://x\"\nlisten = \"127.0.0.1:70000\"\n"))
+        .hasMessage("gateway.listen port must be in 0..65535, was \"70000\"");
+    assertThatThrownBy(() -> parse("[gateway]\nupstream = \"http://x\"\nretries = 3\n"))
+        .hasMessageStartingWith("gateway.retries is not a known key");
+    assertThatThrownBy(
+            () -> parse("[gateway]\nupstream = \"http://x\"\nresponse-timeout = \"0s\"\n"))
+        .hasMessage("gateway.response-timeout must be positive, was \"0s\"");
+    assertThatThrownBy(
+            () -> parse("[gateway]\nupstream = \"http://x\"\n[headers]\ndialects = \"x\"\n"))
+        .hasMessage("headers.dialects must be one of ietf, legacy, both, none, was \"x\"");
+    assertThatThrownBy(
+            () ->
+                parse(
+                    "[gateway]\nupstream = \"http://x\"\n"
+                        + "[[defaults.limits]]\nid = \"m\"\nquota = 0\nwindow = \"1m\"\n"))
+        .isInstanceOf(RateLimitConfigException.class)
+        .hasMessageContaining("quota");
+  }
+}
