@@ -109,7 +109,7 @@ final class AdminHandler extends Handler.Abstract {
         + ",\"loaded_at\":\""
         + v.loadedAt()
         + "\",\"upstream\":\""
-        + Problems.escape(c.upstream().toString())
+        + Problems.escape(String.valueOf(c.upstream()))
         + "\",\"rules\":"
         + c.rateLimit().policy().rules().size()
         + ",\"policy\":\""

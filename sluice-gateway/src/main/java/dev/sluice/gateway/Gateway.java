@@ -97,10 +97,14 @@ public final class Gateway implements AutoCloseable {
     connector.setHost(config.listen().getHostString());
     connector.setPort(config.listen().getPort());
     server.addConnector(connector);
-    UpstreamProxy proxy =
-        new UpstreamProxy(config.upstream(), config.connectTimeout(), config.responseTimeout());
     SizeLimitHandler sizeLimit = new SizeLimitHandler(config.maxRequestBytes(), -1);
-    sizeLimit.setHandler(new RateLimitHandler(limiter, proxy));
+    if (config.mode() == GatewayConfig.Mode.CHECK) {
+      sizeLimit.setHandler(new CheckHandler(limiter));
+    } else {
+      UpstreamProxy proxy =
+          new UpstreamProxy(config.upstream(), config.connectTimeout(), config.responseTimeout());
+      sizeLimit.setHandler(new RateLimitHandler(limiter, proxy));
+    }
     server.setHandler(sizeLimit);
     server.setStopTimeout(10_000);
 
@@ -151,6 +155,7 @@ public final class Gateway implements AutoCloseable {
     LOG.atInfo()
         .addKeyValue("public", publicUri())
         .addKeyValue("admin", adminUri())
+        .addKeyValue("mode", startConfig.mode())
         .addKeyValue("upstream", startConfig.upstream())
         .log("gateway started");
     return this;

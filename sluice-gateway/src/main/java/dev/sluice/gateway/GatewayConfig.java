@@ -15,7 +15,9 @@ import java.util.Objects;
  * GatewayConfigLoader}.
  *
  * @param listen the public address (port 0 picks a free one)
- * @param upstream the base URI allowed requests are forwarded to, {@code http://host:port}
+ * @param mode proxy in front of the upstream, or answer decisions only
+ * @param upstream the base URI allowed requests are forwarded to, {@code http://host:port}; null in
+ *     {@link Mode#CHECK} mode
  * @param connectTimeout how long to wait for a connection to the upstream
  * @param responseTimeout how long to wait for the upstream's whole response
  * @param maxRequestBytes the largest request body forwarded; larger ones get 413
@@ -27,6 +29,7 @@ import java.util.Objects;
  */
 public record GatewayConfig(
     InetSocketAddress listen,
+    Mode mode,
     URI upstream,
     Duration connectTimeout,
     Duration responseTimeout,
@@ -39,11 +42,26 @@ public record GatewayConfig(
   /** Requires every part. */
   public GatewayConfig {
     Objects.requireNonNull(listen, "listen");
-    Objects.requireNonNull(upstream, "upstream");
+    Objects.requireNonNull(mode, "mode");
+    if (mode == Mode.PROXY) {
+      Objects.requireNonNull(upstream, "upstream");
+    }
     Objects.requireNonNull(connectTimeout, "connectTimeout");
     Objects.requireNonNull(responseTimeout, "responseTimeout");
     Objects.requireNonNull(admin, "admin");
     Objects.requireNonNull(dialect, "dialect");
     Objects.requireNonNull(rateLimit, "rateLimit");
+  }
+
+  /** What the public listener does with a request. */
+  public enum Mode {
+    /** Decide, then forward allowed requests to the upstream (the default). */
+    PROXY,
+    /**
+     * Decide only, on the request named by {@code X-Original-Method} and {@code X-Original-URI}:
+     * 200 with the rate-limit headers, or the 429 (nginx {@code auth_request}, envoy {@code
+     * ext_authz}).
+     */
+    CHECK
   }
 }

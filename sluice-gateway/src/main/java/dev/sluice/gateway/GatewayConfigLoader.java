@@ -37,7 +37,8 @@ public final class GatewayConfigLoader {
 
   private static final TomlMapper MAPPER = new TomlMapper();
   private static final Set<String> GATEWAY_KEYS =
-      Set.of("listen", "upstream", "connect-timeout", "response-timeout", "max-request-bytes");
+      Set.of(
+          "listen", "mode", "upstream", "connect-timeout", "response-timeout", "max-request-bytes");
   private static final Set<String> ADMIN_KEYS = Set.of("listen", "token");
   private static final Set<String> HEADERS_KEYS = Set.of("dialects", "documentation-url");
 
@@ -89,8 +90,9 @@ public final class GatewayConfigLoader {
       }
       root.putObject("http").set("identity", identity);
     }
-    if (!gateway.has("upstream")) {
-      throw new RateLimitConfigException("gateway.upstream is required, was absent");
+    GatewayConfig.Mode mode = mode(text(gateway, "mode", "gateway.mode", "proxy"));
+    if (mode == GatewayConfig.Mode.PROXY && !gateway.has("upstream")) {
+      throw new RateLimitConfigException("gateway.upstream is required in proxy mode, was absent");
     }
     RateLimitConfig rateLimit;
     try {
@@ -102,7 +104,10 @@ public final class GatewayConfigLoader {
     }
     return new GatewayConfig(
         address(gateway, "listen", "gateway.listen", "127.0.0.1:8080"),
-        upstream(text(gateway, "upstream", "gateway.upstream", null)),
+        mode,
+        gateway.has("upstream")
+            ? upstream(text(gateway, "upstream", "gateway.upstream", null))
+            : null,
         duration(gateway, "connect-timeout", "gateway.connect-timeout", "2s"),
         duration(gateway, "response-timeout", "gateway.response-timeout", "30s"),
         bytes(gateway),
@@ -211,6 +216,16 @@ public final class GatewayConfigLoader {
           "gateway.max-request-bytes must be an integer >= 0, was " + value);
     }
     return value.asLong();
+  }
+
+  private static GatewayConfig.Mode mode(String text) {
+    return switch (text) {
+      case "proxy" -> GatewayConfig.Mode.PROXY;
+      case "check" -> GatewayConfig.Mode.CHECK;
+      default ->
+          throw new RateLimitConfigException(
+              "gateway.mode must be proxy or check, was \"" + text + "\"");
+    };
   }
 
   private static HeaderDialect dialect(String text) {

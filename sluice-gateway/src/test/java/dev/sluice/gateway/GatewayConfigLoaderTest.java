@@ -71,7 +71,7 @@ class GatewayConfigLoaderTest {
   void errorsNameTheKeyAndTheValue() {
     assertThatThrownBy(() -> parse("[gateway]\nlisten = \"127.0.0.1:1\"\n"))
         .isInstanceOf(RateLimitConfigException.class)
-        .hasMessage("gateway.upstream is required, was absent");
+        .hasMessage("gateway.upstream is required in proxy mode, was absent");
     assertThatThrownBy(() -> parse("[gateway]\nupstream = \"ftp://x\"\n"))
         .hasMessageContaining("gateway.upstream must be an http:// or https:// URI")
         .hasMessageContaining("ftp://x");
