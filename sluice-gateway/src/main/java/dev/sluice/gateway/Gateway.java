@@ -7,9 +7,12 @@ import dev.sluice.metrics.DecisionLog;
 import dev.sluice.metrics.LimitStoreMetrics;
 import dev.sluice.metrics.PenaltyMetrics;
 import dev.sluice.metrics.RateLimitMetrics;
+import dev.sluice.metrics.RedisStoreMetrics;
 import dev.sluice.ratelimit.RateLimitConfigException;
 import dev.sluice.ratelimit.RateLimiter;
+import dev.sluice.ratelimit.store.LimitStore;
 import dev.sluice.ratelimit.store.MemoryStore;
+import dev.sluice.redis.RedisStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -59,6 +62,7 @@ public final class Gateway implements AutoCloseable {
   private final Counter reloadsApplied;
   private final Counter reloadsRefused;
   private final GatewayConfig startConfig;
+  private final RedisStore redis;
 
   /** The configuration in force: its number (1 at start), when it was loaded, what it says. */
   record ConfigVersion(int number, Instant loadedAt, GatewayConfig config) {}
@@ -69,7 +73,15 @@ public final class Gateway implements AutoCloseable {
     this.env = env;
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     RateLimitMetrics metrics = RateLimitMetrics.builder(POLICY_TAG).build();
-    MemoryStore store = MemoryStore.withMaxKeys(config.rateLimit().maxKeys());
+    LimitStore store;
+    if (config.redis() == null) {
+      store = MemoryStore.withMaxKeys(config.rateLimit().maxKeys());
+      this.redis = null;
+    } else {
+      this.redis = RedisStore.create(config.redis());
+      store = redis;
+      new RedisStoreMetrics(redis, "redis").bindTo(registry);
+    }
     this.limiter =
         HttpRateLimiter.builder(config.rateLimit())
             .limiter(RateLimiter.builder().store(store).build())
@@ -79,7 +91,7 @@ public final class Gateway implements AutoCloseable {
             .build();
     metrics.bindTo(registry);
     new PenaltyMetrics(limiter.enforcer(), POLICY_TAG).bindTo(registry);
-    new LimitStoreMetrics(store, "memory").bindTo(registry);
+    new LimitStoreMetrics(store, redis == null ? "memory" : "redis").bindTo(registry);
     this.reloadsApplied =
         Counter.builder("sluice.gateway.reloads")
             .description("Configuration reloads, by result")
@@ -274,6 +286,9 @@ public final class Gateway implements AutoCloseable {
   public void close() {
     stopQuietly(server);
     stopQuietly(adminServer);
+    if (redis != null) {
+      redis.close();
+    }
     registry.close();
   }
 

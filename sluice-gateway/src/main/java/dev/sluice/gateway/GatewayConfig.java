@@ -2,6 +2,7 @@ package dev.sluice.gateway;
 
 import dev.sluice.http.HeaderDialect;
 import dev.sluice.ratelimit.config.RateLimitConfig;
+import dev.sluice.redis.RedisStoreConfig;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
@@ -26,6 +27,8 @@ import java.util.Objects;
  * @param dialect the rate-limit header dialects sent
  * @param documentationUrl the URL a 429 body points to, or null
  * @param rateLimit the rate-limit policy and bounds
+ * @param redis the Redis store's configuration ({@code [store] kind = "redis"}), or null for the
+ *     in-memory store
  */
 public record GatewayConfig(
     InetSocketAddress listen,
@@ -38,7 +41,8 @@ public record GatewayConfig(
     String adminToken,
     HeaderDialect dialect,
     String documentationUrl,
-    RateLimitConfig rateLimit) {
+    RateLimitConfig rateLimit,
+    RedisStoreConfig redis) {
   /** Requires every part. */
   public GatewayConfig {
     Objects.requireNonNull(listen, "listen");

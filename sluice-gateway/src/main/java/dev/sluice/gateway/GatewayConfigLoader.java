@@ -82,6 +82,10 @@ public final class GatewayConfigLoader {
     JsonNode gateway = take(root, "gateway", GATEWAY_KEYS);
     JsonNode admin = take(root, "admin", ADMIN_KEYS);
     JsonNode headers = take(root, "headers", HEADERS_KEYS);
+    JsonNode store = root.remove("store");
+    if (store != null && !store.isObject()) {
+      throw new RateLimitConfigException("store must be a table, was " + store);
+    }
     JsonNode identity = root.remove("identity");
     if (identity != null) {
       if (root.has("http")) {
@@ -115,7 +119,8 @@ public final class GatewayConfigLoader {
         text(admin, "token", "admin.token", null),
         dialect(text(headers, "dialects", "headers.dialects", "both")),
         text(headers, "documentation-url", "headers.documentation-url", null),
-        rateLimit);
+        rateLimit,
+        store == null ? null : StoreSettings.read(store));
   }
 
   private static JsonNode take(ObjectNode root, String name, Set<String> keys) {

@@ -96,4 +96,22 @@ class GatewayConfigLoaderTest {
         .isInstanceOf(RateLimitConfigException.class)
         .hasMessageContaining("quota");
   }
+
+  @Test
+  void theStoreTableSelectsRedisAndNamesItsErrors() {
+    String base = "[gateway]\nupstream = \"http://x\"\n[store]\n";
+    assertThat(parse(base + "kind = \"memory\"\n").redis()).isNull();
+    assertThat(parse("[gateway]\nupstream = \"http://x\"\n").redis()).isNull();
+    assertThat(parse(base + "kind = \"redis\"\nendpoint = \"10.0.0.5:6379\"\n").redis())
+        .isNotNull();
+    assertThatThrownBy(() -> parse(base + "kind = \"etcd\"\n"))
+        .hasMessage("store.kind must be memory or redis, was \"etcd\"");
+    assertThatThrownBy(() -> parse(base + "kind = \"redis\"\nfail-mode = \"maybe\"\n"))
+        .hasMessage("store.fail-mode must be open, closed or fallback, was \"maybe\"");
+    assertThatThrownBy(() -> parse(base + "endpoint = \"h:1\"\n"))
+        .hasMessage(
+            "store.endpoint applies to kind = \"redis\" only, was set with kind = \"memory\"");
+    assertThatThrownBy(() -> parse(base + "kind = \"redis\"\nsentinels = [\"h:26379\"]\n"))
+        .hasMessage("store.sentinel-master is required with sentinels");
+  }
 }
