@@ -82,9 +82,15 @@ public final class Gateway implements AutoCloseable {
       store = redis;
       new RedisStoreMetrics(redis, "redis").bindTo(registry);
     }
-    this.limiter =
+    HttpRateLimiter.Builder limits =
         HttpRateLimiter.builder(config.rateLimit())
             .limiter(RateLimiter.builder().store(store).build())
+            .onInvalidToken(config.onInvalidToken());
+    if (config.tokens() != null) {
+      limits.tokens(config.tokens());
+    }
+    this.limiter =
+        limits
             .dialect(config.dialect())
             .documentationUrl(config.documentationUrl())
             .listener(DecisionListeners.all(metrics, DecisionLog.builder().build()))

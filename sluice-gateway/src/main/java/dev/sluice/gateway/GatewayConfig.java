@@ -1,6 +1,8 @@
 package dev.sluice.gateway;
 
 import dev.sluice.http.HeaderDialect;
+import dev.sluice.http.InvalidTokenAction;
+import dev.sluice.http.TokenVerifier;
 import dev.sluice.ratelimit.config.RateLimitConfig;
 import dev.sluice.redis.RedisStoreConfig;
 import java.net.InetSocketAddress;
@@ -29,6 +31,8 @@ import java.util.Objects;
  * @param rateLimit the rate-limit policy and bounds
  * @param redis the Redis store's configuration ({@code [store] kind = "redis"}), or null for the
  *     in-memory store
+ * @param tokens how bearer tokens are verified ({@code [jwt]}), or null to read none
+ * @param onInvalidToken what a token that fails verification gets
  */
 public record GatewayConfig(
     InetSocketAddress listen,
@@ -42,7 +46,9 @@ public record GatewayConfig(
     HeaderDialect dialect,
     String documentationUrl,
     RateLimitConfig rateLimit,
-    RedisStoreConfig redis) {
+    RedisStoreConfig redis,
+    TokenVerifier tokens,
+    InvalidTokenAction onInvalidToken) {
   /** Requires every part. */
   public GatewayConfig {
     Objects.requireNonNull(listen, "listen");
@@ -55,6 +61,7 @@ public record GatewayConfig(
     Objects.requireNonNull(admin, "admin");
     Objects.requireNonNull(dialect, "dialect");
     Objects.requireNonNull(rateLimit, "rateLimit");
+    Objects.requireNonNull(onInvalidToken, "onInvalidToken");
   }
 
   /** What the public listener does with a request. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.sluice.http.HeaderDialect;
+import dev.sluice.http.InvalidTokenAction;
 import dev.sluice.ratelimit.RateLimitConfigException;
 import dev.sluice.ratelimit.config.RateLimitConfig;
 import dev.sluice.ratelimit.config.TomlConfigLoader;
@@ -24,8 +25,9 @@ import java.util.Set;
 
 /**
  * Reads a {@link GatewayConfig} from TOML, strictly: the gateway's own tables ({@code [gateway]},
- * {@code [admin]}, {@code [headers]}, {@code [identity]}) are checked here, every other table by
- * {@link TomlConfigLoader} with its environment overrides; an error names the key and the value.
+ * {@code [admin]}, {@code [headers]}, {@code [identity]}, {@code [store]}, {@code [jwt]}) are
+ * checked here, every other table by {@link TomlConfigLoader} with its environment overrides; an
+ * error names the key and the value.
  *
  * <pre>{@code
  * GatewayConfig config = GatewayConfigLoader.load(Path.of("gateway.toml"), System.getenv());
@@ -82,6 +84,10 @@ public final class GatewayConfigLoader {
     JsonNode gateway = take(root, "gateway", GATEWAY_KEYS);
     JsonNode admin = take(root, "admin", ADMIN_KEYS);
     JsonNode headers = take(root, "headers", HEADERS_KEYS);
+    JsonNode jwt = root.remove("jwt");
+    if (jwt != null && !jwt.isObject()) {
+      throw new RateLimitConfigException("jwt must be a table, was " + jwt);
+    }
     JsonNode store = root.remove("store");
     if (store != null && !store.isObject()) {
       throw new RateLimitConfigException("store must be a table, was " + store);
@@ -106,6 +112,7 @@ public final class GatewayConfigLoader {
     } catch (JacksonException e) {
       throw new RateLimitConfigException("gateway configuration cannot be re-read", e);
     }
+    JwtSettings.Tokens tokens = jwt == null ? null : JwtSettings.read(jwt, env);
     return new GatewayConfig(
         address(gateway, "listen", "gateway.listen", "127.0.0.1:8080"),
         mode,
@@ -120,7 +127,9 @@ public final class GatewayConfigLoader {
         dialect(text(headers, "dialects", "headers.dialects", "both")),
         text(headers, "documentation-url", "headers.documentation-url", null),
         rateLimit,
-        store == null ? null : StoreSettings.read(store));
+        store == null ? null : StoreSettings.read(store),
+        tokens == null ? null : tokens.verifier(),
+        tokens == null ? InvalidTokenAction.ANONYMOUS : tokens.onInvalid());
   }
 
   private static JsonNode take(ObjectNode root, String name, Set<String> keys) {
