@@ -121,7 +121,7 @@ class MetricsDocsExampleTest {
     }
   }
 
-  private static Set<String> documented() throws IOException {
+  static Set<String> documented() throws IOException {
     Set<String> names = new TreeSet<>();
     Matcher row =
         Pattern.compile("(?m)^\\| `(sluice\\.[a-z.]+)` \\|").matcher(Files.readString(DOC));

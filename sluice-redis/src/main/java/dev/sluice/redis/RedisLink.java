@@ -39,6 +39,7 @@ final class RedisLink implements AutoCloseable {
   private final RedisStoreConfig config;
   private final ClientResources resources;
   private final AbstractRedisClient client;
+  private final Runnable onScriptReload;
   private final AtomicReference<Session> session = new AtomicReference<>();
   private final AtomicBoolean connecting = new AtomicBoolean();
   private volatile boolean closed;
@@ -49,17 +50,22 @@ final class RedisLink implements AutoCloseable {
       RedisScriptingCommands<String, String> scripting) {}
 
   private RedisLink(
-      RedisStoreConfig config, ClientResources resources, AbstractRedisClient client) {
+      RedisStoreConfig config,
+      ClientResources resources,
+      AbstractRedisClient client,
+      Runnable onScriptReload) {
     this.config = config;
     this.resources = resources;
     this.client = client;
+    this.onScriptReload = onScriptReload;
   }
 
   /**
    * Creates the client and connects; when that fails, throws, or with {@code connectInBackground}
-   * keeps trying in the background (commands fail as not connected until then).
+   * keeps trying in the background (commands fail as not connected until then). {@code
+   * onScriptReload} runs on the calling thread each time a call meets {@code NOSCRIPT}.
    */
-  static RedisLink open(RedisStoreConfig config) {
+  static RedisLink open(RedisStoreConfig config, Runnable onScriptReload) {
     ClientResources resources =
         ClientResources.builder()
             .reconnectDelay(
@@ -68,7 +74,7 @@ final class RedisLink implements AutoCloseable {
             .build();
     RedisLink link;
     try {
-      link = new RedisLink(config, resources, client(config, resources));
+      link = new RedisLink(config, resources, client(config, resources), onScriptReload);
     } catch (RuntimeException e) {
       resources.shutdown(0, 1, TimeUnit.SECONDS);
       throw e;
@@ -216,6 +222,7 @@ final class RedisLink implements AutoCloseable {
     try {
       return scripting.evalsha(DecideScript.SHA, ScriptOutputType.MULTI, keys, args);
     } catch (RedisNoScriptException missing) {
+      onScriptReload.run();
       return scripting.eval(DecideScript.SOURCE, ScriptOutputType.MULTI, keys, args);
     }
   }

@@ -13,7 +13,9 @@ import dev.sluice.retry.RetryListener;
 import dev.sluice.retry.RetryPolicy;
 import dev.sluice.time.TimeSource;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
@@ -44,6 +46,11 @@ import java.util.concurrent.atomic.LongAdder;
  * may have run). A circuit breaker stops calling a dead Redis and probes it to find it back. No
  * exception from Redis reaches the caller.
  *
+ * <p><b>Observing it.</b> {@link #stats()} counts decisions by origin, retries, failures, script
+ * reloads, errors by {@link RedisErrorKind} and breaker transitions; a {@link RedisStoreListener}
+ * ({@link RedisStoreConfig.Builder#listener}) hears each call to Redis with its duration, on the
+ * store's time source. {@code sluice-metrics}' {@code RedisStoreMetrics} exports both.
+ *
  * <p>Safe for concurrent use: all callers share one multiplexed connection.
  */
 public final class RedisStore implements LimitStore, AutoCloseable {
@@ -57,13 +64,19 @@ public final class RedisStore implements LimitStore, AutoCloseable {
   private final RetryPolicy retry;
   private final OverLimitCache overLimit;
   private final FallbackLimits fallback;
-  private final LongAdder[] byOrigin = new LongAdder[RedisDecision.Origin.values().length];
+  private final LongAdder[] byOrigin = adders(RedisDecision.Origin.values().length);
   private final LongAdder retries = new LongAdder();
   private final LongAdder failures = new LongAdder();
+  private final LongAdder scriptReloads = new LongAdder();
+  private final LongAdder[] errors = adders(RedisErrorKind.values().length);
+  private final LongAdder[] transitions = adders(CircuitState.values().length);
+  private final TimeSource time;
+  private final StoreListeners listeners;
 
   private RedisStore(RedisStoreConfig config, DecideScript script, TimeSource time) {
     this.config = Objects.requireNonNull(config, "config");
-    Objects.requireNonNull(time, "time");
+    this.time = Objects.requireNonNull(time, "time");
+    this.listeners = StoreListeners.of(config);
     this.script = script;
     this.names = new RedisKeys(config.keyPrefix());
     this.breaker =
@@ -72,20 +85,22 @@ public final class RedisStore implements LimitStore, AutoCloseable {
             .config(config.breaker())
             .timeSource(time)
             .listener(
-                transition ->
-                    LOG.log(
-                        transition.to() == CircuitState.CLOSED
-                            ? System.Logger.Level.INFO
-                            : System.Logger.Level.WARNING,
-                        () ->
-                            "redis breaker "
-                                + transition.from()
-                                + " -> "
-                                + transition.to()
-                                + " for "
-                                + config.endpoints()
-                                + "; while it is not closed, decisions are "
-                                + config.onFailure()))
+                transition -> {
+                  transitions[transition.to().ordinal()].increment();
+                  LOG.log(
+                      transition.to() == CircuitState.CLOSED
+                          ? System.Logger.Level.INFO
+                          : System.Logger.Level.WARNING,
+                      () ->
+                          "redis breaker "
+                              + transition.from()
+                              + " -> "
+                              + transition.to()
+                              + " for "
+                              + config.endpoints()
+                              + "; while it is not closed, decisions are "
+                              + config.onFailure());
+                })
             .build();
     this.retry =
         RetryPolicy.builder()
@@ -103,12 +118,17 @@ public final class RedisStore implements LimitStore, AutoCloseable {
                   }
                 })
             .build();
-    for (int i = 0; i < byOrigin.length; i++) {
-      byOrigin[i] = new LongAdder();
-    }
     this.overLimit = new OverLimitCache(config.overLimitCacheSize());
     this.fallback = new FallbackLimits(config.fallbackNodes(), config.fallbackMaxKeys());
-    this.link = RedisLink.open(config);
+    this.link = RedisLink.open(config, this::scriptReloaded);
+  }
+
+  private static LongAdder[] adders(int n) {
+    LongAdder[] adders = new LongAdder[n];
+    for (int i = 0; i < n; i++) {
+      adders[i] = new LongAdder();
+    }
+    return adders;
   }
 
   /**
@@ -180,11 +200,9 @@ public final class RedisStore implements LimitStore, AutoCloseable {
     }
     String[] keys = script.keys(names, key, limits);
     String[] args = script.args(limits, cost, nowNanos);
-    List<Object> reply;
-    Decision decision;
+    RedisDecision decision;
     try {
-      reply = retry.execute(() -> link.decide(keys, args));
-      decision = script.decision(limits, reply);
+      decision = retry.execute(() -> call(keys, args, limits));
     } catch (RuntimeException e) {
       // an interrupted caller says nothing about Redis' health; else the breaker's rules classify
       if (Thread.currentThread().isInterrupted()
@@ -198,8 +216,47 @@ public final class RedisStore implements LimitStore, AutoCloseable {
       return unavailable(key, limits, cost, nowNanos);
     }
     permit.get().onSuccess();
-    overLimit.record(key, limits, cost, nowNanos, decision);
-    return new RedisDecision(decision, RedisDecision.Origin.REDIS, script.nowNanos(reply) / 1_000);
+    overLimit.record(key, limits, cost, nowNanos, decision.decision());
+    return decision;
+  }
+
+  /**
+   * One call of the script and the reading of its reply, counted by kind when it fails and timed on
+   * the time source when a listener hears it (and only then).
+   */
+  private RedisDecision call(String[] keys, String[] args, List<Limit> limits) {
+    StoreListeners heard = listeners;
+    long start = heard == null ? 0 : time.nanoTime();
+    RedisDecision decision;
+    try {
+      List<Object> reply = link.decide(keys, args);
+      decision =
+          new RedisDecision(
+              script.decision(limits, reply),
+              RedisDecision.Origin.REDIS,
+              script.nowNanos(reply) / 1_000);
+    } catch (RuntimeException e) {
+      RedisErrorKind kind = Transients.kind(e);
+      errors[kind.ordinal()].increment();
+      if (heard != null) {
+        heard.onCommand(Math.max(0, time.nanoTime() - start), false);
+        heard.onError(kind);
+      }
+      throw e;
+    }
+    if (heard != null) {
+      heard.onCommand(Math.max(0, time.nanoTime() - start), true);
+    }
+    return decision;
+  }
+
+  /** Called by the link, on the deciding thread, when Redis did not know the script. */
+  private void scriptReloaded() {
+    scriptReloads.increment();
+    StoreListeners heard = listeners;
+    if (heard != null) {
+      heard.onScriptReload();
+    }
   }
 
   private RedisDecision unavailable(String key, List<Limit> limits, long cost, long nowNanos) {
@@ -249,11 +306,20 @@ public final class RedisStore implements LimitStore, AutoCloseable {
   }
 
   /**
-   * The counts of decisions by origin, of retries and of failures, since the store was created.
+   * The counts of decisions by origin, of retries, failures, script reloads, errors by kind and
+   * breaker transitions, since the store was created.
    *
    * @return a snapshot
    */
   public RedisStoreStats stats() {
+    Map<RedisErrorKind, Long> byKind = new EnumMap<>(RedisErrorKind.class);
+    for (RedisErrorKind kind : RedisErrorKind.values()) {
+      byKind.put(kind, errors[kind.ordinal()].sum());
+    }
+    Map<CircuitState, Long> byState = new EnumMap<>(CircuitState.class);
+    for (CircuitState state : CircuitState.values()) {
+      byState.put(state, transitions[state.ordinal()].sum());
+    }
     return new RedisStoreStats(
         count(RedisDecision.Origin.REDIS),
         count(RedisDecision.Origin.OVER_LIMIT_CACHE),
@@ -261,7 +327,10 @@ public final class RedisStore implements LimitStore, AutoCloseable {
         count(RedisDecision.Origin.FAIL_CLOSED),
         count(RedisDecision.Origin.FALLBACK),
         retries.sum(),
-        failures.sum());
+        failures.sum(),
+        scriptReloads.sum(),
+        byKind,
+        byState);
   }
 
   private long count(RedisDecision.Origin origin) {

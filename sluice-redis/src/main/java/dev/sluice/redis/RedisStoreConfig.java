@@ -2,6 +2,7 @@ package dev.sluice.redis;
 
 import dev.sluice.breaker.CircuitBreakerConfig;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -43,6 +44,8 @@ import java.util.regex.Pattern;
  * @param overLimitCacheSize keys remembered as over limit until a known time (0: no cache)
  * @param connectInBackground whether a store may start while Redis is unreachable (deciding by the
  *     failure mode and connecting in the background) instead of failing at creation
+ * @param listeners what hears of each call to Redis (its duration, its error, a script reload), in
+ *     the order they are told
  */
 public record RedisStoreConfig(
     Topology topology,
@@ -65,7 +68,8 @@ public record RedisStoreConfig(
     Duration retryBackoffMax,
     CircuitBreakerConfig breaker,
     int overLimitCacheSize,
-    boolean connectInBackground) {
+    boolean connectInBackground,
+    List<RedisStoreListener> listeners) {
 
   private static final Pattern ENDPOINT = Pattern.compile("[^:\\s]+:\\d{1,5}");
 
@@ -87,6 +91,7 @@ public record RedisStoreConfig(
     Objects.requireNonNull(onFailure, "onFailure");
     Objects.requireNonNull(breaker, "breaker");
     endpoints = List.copyOf(Objects.requireNonNull(endpoints, "endpoints"));
+    listeners = List.copyOf(Objects.requireNonNull(listeners, "listeners"));
     if (endpoints.isEmpty()) {
       throw new RedisConfigException("redis.endpoints must name at least one host:port, was []");
     }
@@ -210,6 +215,7 @@ public record RedisStoreConfig(
     private CircuitBreakerConfig breaker = DEFAULT_BREAKER;
     private int overLimitCacheSize;
     private boolean connectInBackground;
+    private final List<RedisStoreListener> listeners = new ArrayList<>();
 
     private Builder() {}
 
@@ -464,6 +470,21 @@ public record RedisStoreConfig(
     }
 
     /**
+     * Adds a listener for each call to Redis: how long it took and whether it failed, of what kind,
+     * and each reload of the script, for a latency histogram or logs. Listeners are told in the
+     * order they were added, on the deciding thread; one that throws is logged once and skipped.
+     * Without any, the store reads no clock to time its calls.
+     *
+     * @param listener the listener, such as {@code sluice-metrics}' {@code RedisStoreMetrics}
+     * @return this builder
+     * @throws NullPointerException if {@code listener} is null
+     */
+    public Builder listener(RedisStoreListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "redis.listener"));
+      return this;
+    }
+
+    /**
      * Validates and builds the configuration.
      *
      * @return the configuration
@@ -491,7 +512,8 @@ public record RedisStoreConfig(
           retryBackoffMax,
           breaker,
           overLimitCacheSize,
-          connectInBackground);
+          connectInBackground,
+          listeners);
     }
   }
 }

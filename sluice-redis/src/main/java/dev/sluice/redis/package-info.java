@@ -5,6 +5,9 @@
  * dev.sluice.redis.RedisStoreConfig}: a {@code LimitStore} whose every decision is one Lua script
  * evaluating all of a key's limits on Redis' clock, consuming from all of them or none. {@link
  * dev.sluice.redis.FailureMode} says what to decide while Redis is away, and {@link
- * dev.sluice.redis.RedisDecision} tells such decisions from verified ones.
+ * dev.sluice.redis.RedisDecision} tells such decisions from verified ones. {@link
+ * dev.sluice.redis.RedisStoreStats} counts what the store did, errors by {@link
+ * dev.sluice.redis.RedisErrorKind} included, and a {@link dev.sluice.redis.RedisStoreListener}
+ * hears each call to Redis with its duration.
  */
 package dev.sluice.redis;

@@ -3,8 +3,10 @@ package dev.sluice.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.breaker.CircuitState;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RedisStoreConfigTest {
@@ -55,5 +57,40 @@ class RedisStoreConfigTest {
   void thePasswordNeverShowsInTheDescription() {
     RedisStoreConfig config = RedisStoreConfig.builder().password("s3cret").build();
     assertThat(config.toString()).doesNotContain("s3cret").contains("password=***");
+  }
+
+  @Test
+  void listenersAreKeptInTheOrderAdded() {
+    RedisStoreListener first = new RedisStoreListener() {};
+    RedisStoreListener second = new RedisStoreListener() {};
+    assertThat(RedisStoreConfig.builder().build().listeners()).isEmpty();
+    assertThat(RedisStoreConfig.builder().listener(first).listener(second).build().listeners())
+        .containsExactly(first, second);
+    assertThatThrownBy(() -> RedisStoreConfig.builder().listener(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("redis.listener");
+  }
+
+  @Test
+  void statsCountEveryErrorKindAndEveryBreakerState() {
+    RedisStoreStats stats =
+        new RedisStoreStats(
+            1,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            Map.of(RedisErrorKind.TIMEOUT, 2L),
+            Map.of(CircuitState.OPEN, 1L));
+    assertThat(stats.errors()).hasSize(RedisErrorKind.values().length);
+    assertThat(stats.errors(RedisErrorKind.TIMEOUT)).isEqualTo(2);
+    assertThat(stats.errors(RedisErrorKind.CONNECTION)).isZero();
+    assertThat(stats.breakerTransitions()).hasSize(CircuitState.values().length);
+    assertThat(stats.breakerTransitions(CircuitState.OPEN)).isEqualTo(1);
+    assertThatThrownBy(() -> stats.errors().put(RedisErrorKind.OTHER, 1L))
+        .isInstanceOf(UnsupportedOperationException.class);
   }
 }
