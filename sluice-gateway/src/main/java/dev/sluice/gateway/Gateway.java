@@ -78,9 +78,10 @@ public final class Gateway implements AutoCloseable {
       store = MemoryStore.withMaxKeys(config.rateLimit().maxKeys());
       this.redis = null;
     } else {
-      this.redis = RedisStore.create(config.redis());
+      RedisStoreMetrics redisMetrics = new RedisStoreMetrics("redis");
+      this.redis = RedisStore.create(config.redis().withListener(redisMetrics));
       store = redis;
-      new RedisStoreMetrics(redis, "redis").bindTo(registry);
+      redisMetrics.track(redis).bindTo(registry);
     }
     HttpRateLimiter.Builder limits =
         HttpRateLimiter.builder(config.rateLimit())

@@ -130,6 +130,9 @@ class GatewayRedisIT {
         client
             .send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString())
             .body();
-    assertThat(scrape).contains("sluice_redis_decisions_total{origin=\"redis\",store=\"redis\"}");
+    assertThat(scrape)
+        .contains("sluice_redis_decisions_total{origin=\"redis\",store=\"redis\"}")
+        .contains(
+            "sluice_redis_command_duration_seconds_count{outcome=\"success\",store=\"redis\"}");
   }
 }

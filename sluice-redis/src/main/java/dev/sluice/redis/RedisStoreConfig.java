@@ -156,6 +156,42 @@ public record RedisStoreConfig(
   }
 
   /**
+   * This configuration with one more listener, for a component that observes a store it did not
+   * configure (a gateway binding its metrics).
+   *
+   * @param listener the listener, told after those already set
+   * @return a copy with the listener added
+   */
+  public RedisStoreConfig withListener(RedisStoreListener listener) {
+    Objects.requireNonNull(listener, "redis.listener");
+    List<RedisStoreListener> more = new ArrayList<>(listeners);
+    more.add(listener);
+    return new RedisStoreConfig(
+        topology,
+        endpoints,
+        sentinelMaster,
+        tls,
+        username,
+        password,
+        database,
+        commandTimeout,
+        connectTimeout,
+        reconnectDelayMax,
+        keyPrefix,
+        onFailure,
+        fallbackNodes,
+        fallbackMaxKeys,
+        failClosedRetryAfter,
+        maxAttempts,
+        retryBackoff,
+        retryBackoffMax,
+        breaker,
+        overLimitCacheSize,
+        connectInBackground,
+        List.copyOf(more));
+  }
+
+  /**
    * Starts a configuration; set the topology with {@link Builder#standalone}, {@link
    * Builder#sentinel} or {@link Builder#cluster}.
    *
