@@ -19,6 +19,11 @@ public final class GcraDecision implements Snapshot {
   private final long tat;
   private final long nowNanos;
   private final long retryAfterNanos;
+  // the remaining permits with the sign bit flipped, 0 until computed: computed on first use (a
+  // 64-bit division) and then read by every header and listener that asks. One field, so a racing
+  // reader sees either 0 (and computes the same value again) or the value, never half of a pair;
+  // no remaining is Long.MIN_VALUE, the one value whose flipped form is 0
+  private long remainingFlipped;
 
   private GcraDecision(List<Limit> limits, long tat, long nowNanos, long retryAfterNanos) {
     this.limits = limits;
@@ -98,7 +103,13 @@ public final class GcraDecision implements Snapshot {
 
   @Override
   public long remaining(int index) {
-    return Gcra.remaining(limits.get(Objects.checkIndex(index, 1)), tat, nowNanos);
+    Objects.checkIndex(index, 1);
+    long flipped = remainingFlipped;
+    if (flipped == 0) {
+      flipped = Gcra.remaining(limits.get(0), tat, nowNanos) ^ Long.MIN_VALUE;
+      remainingFlipped = flipped;
+    }
+    return flipped ^ Long.MIN_VALUE;
   }
 
   @Override
