@@ -3,7 +3,7 @@ package dev.sluice.gateway;
 import dev.sluice.http.HttpOutcome;
 import dev.sluice.http.HttpRateLimiter;
 import dev.sluice.http.HttpRequestView;
-import java.nio.ByteBuffer;
+import dev.sluice.http.jetty.RateLimitHandler;
 import java.util.List;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -38,11 +38,7 @@ final class CheckHandler extends Handler.Abstract {
       response.write(true, null, callback);
       return true;
     }
-    byte[] body = outcome.body();
-    response.setStatus(outcome.status());
-    headers.put(HttpHeader.CONTENT_TYPE, outcome.contentType());
-    headers.put(HttpHeader.CONTENT_LENGTH, Integer.toString(body.length));
-    response.write(true, ByteBuffer.wrap(body), callback);
+    RateLimitHandler.writeRefusal(outcome, response, callback);
     return true;
   }
 

@@ -8,20 +8,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,37 +22,15 @@ import org.junit.jupiter.api.io.TempDir;
 class GatewayIT {
   private final HttpClient client =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private final List<Map<String, String>> seen = new CopyOnWriteArrayList<>();
-  private Server upstream;
+  private List<Map<String, String>> seen;
+  private Upstream upstream;
   private Gateway gateway;
   @TempDir Path dir;
 
   @BeforeEach
   void startUpstream() throws Exception {
-    upstream = new Server();
-    ServerConnector connector = new ServerConnector(upstream);
-    connector.setHost("127.0.0.1");
-    connector.setPort(0);
-    upstream.addConnector(connector);
-    upstream.setHandler(
-        new Handler.Abstract() {
-          @Override
-          public boolean handle(Request request, Response response, Callback callback) {
-            String path = Request.getPathInContext(request);
-            seen.add(
-                Map.of(
-                    "path", path,
-                    "xff", String.valueOf(request.getHeaders().get("X-Forwarded-For")),
-                    "forwarded", String.valueOf(request.getHeaders().get("Forwarded"))));
-            response.setStatus(path.equals("/fail") ? 500 : 200);
-            response.write(
-                true,
-                ByteBuffer.wrap(("upstream " + path).getBytes(StandardCharsets.UTF_8)),
-                callback);
-            return true;
-          }
-        });
-    upstream.start();
+    upstream = new Upstream();
+    seen = upstream.seen;
   }
 
   @AfterEach
@@ -69,11 +38,11 @@ class GatewayIT {
     if (gateway != null) {
       gateway.close();
     }
-    upstream.stop();
+    upstream.close();
   }
 
   private String upstreamUri() {
-    return "http://127.0.0.1:" + ((ServerConnector) upstream.getConnectors()[0]).getLocalPort();
+    return upstream.uri();
   }
 
   /** A day's window: a permit comes back every 864 s at 100 a day, so no test sees one return. */

@@ -7,17 +7,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,37 +21,23 @@ class GatewayRedisIT {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final List<Gateway> gateways = new ArrayList<>();
   private RedisServer redis;
-  private Server upstream;
+  private Upstream upstream;
 
   @BeforeEach
   void start() throws Exception {
     redis = RedisServer.start();
-    upstream = new Server();
-    ServerConnector connector = new ServerConnector(upstream);
-    connector.setHost("127.0.0.1");
-    connector.setPort(0);
-    upstream.addConnector(connector);
-    upstream.setHandler(
-        new Handler.Abstract() {
-          @Override
-          public boolean handle(Request request, Response response, Callback callback) {
-            response.setStatus(200);
-            response.write(true, ByteBuffer.allocate(0), callback);
-            return true;
-          }
-        });
-    upstream.start();
+    upstream = new Upstream();
   }
 
   @AfterEach
   void stop() throws Exception {
     gateways.forEach(Gateway::close);
-    upstream.stop();
+    upstream.close();
     redis.close();
   }
 
   private Gateway gateway() {
-    int port = ((ServerConnector) upstream.getConnectors()[0]).getLocalPort();
+    int port = upstream.port();
     Gateway gateway =
         Gateway.of(
                 GatewayConfigLoader.parse(

@@ -10,18 +10,11 @@ import com.nimbusds.jwt.SignedJWT;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.Map;
-import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,27 +24,13 @@ class GatewayTiersIT {
   private static final String SECRET = "0123456789abcdef0123456789abcdef-gateway";
   private final HttpClient client =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private Server upstream;
+  private Upstream upstream;
   private Gateway gateway;
 
   @BeforeEach
   void start() throws Exception {
-    upstream = new Server();
-    ServerConnector connector = new ServerConnector(upstream);
-    connector.setHost("127.0.0.1");
-    connector.setPort(0);
-    upstream.addConnector(connector);
-    upstream.setHandler(
-        new Handler.Abstract() {
-          @Override
-          public boolean handle(Request request, Response response, Callback callback) {
-            response.setStatus(200);
-            response.write(true, ByteBuffer.allocate(0), callback);
-            return true;
-          }
-        });
-    upstream.start();
-    int port = connector.getLocalPort();
+    upstream = new Upstream();
+    int port = upstream.port();
     gateway =
         Gateway.of(
                 GatewayConfigLoader.parse(
@@ -85,7 +64,7 @@ class GatewayTiersIT {
   @AfterEach
   void stop() throws Exception {
     gateway.close();
-    upstream.stop();
+    upstream.close();
   }
 
   private static String token(String secret, String user, String tier) throws Exception {

@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.ToLongFunction;
 
 /**
@@ -42,6 +43,9 @@ import java.util.function.ToLongFunction;
  * #bindTo} on; the counters hold everything since the store was created.
  */
 public final class RedisStoreMetrics implements MeterBinder, RedisStoreListener {
+  // track and bindTo may come from two threads in either order; the lock orders them
+  private final ReentrantLock wiring = new ReentrantLock();
+
   private static final Duration[] BUCKETS = {
     Duration.ofNanos(100_000),
     Duration.ofNanos(250_000),
@@ -94,30 +98,41 @@ public final class RedisStoreMetrics implements MeterBinder, RedisStoreListener 
    * @return this binder
    * @throws IllegalStateException if the binder tracks a store already
    */
-  public synchronized RedisStoreMetrics track(RedisStore store) {
+  public RedisStoreMetrics track(RedisStore store) {
     Objects.requireNonNull(store, "store");
-    if (this.store != null) {
-      throw new IllegalStateException(
-          "redis metrics " + name + " already track the store " + this.store.config());
-    }
-    this.store = store;
-    if (registry != null) {
-      registerStats(registry, store);
+    wiring.lock();
+    try {
+      if (this.store != null) {
+        throw new IllegalStateException(
+            "redis metrics " + name + " already track the store " + this.store.config());
+      }
+      this.store = store;
+      if (registry != null) {
+        registerStats(registry, store);
+      }
+    } finally {
+      wiring.unlock();
     }
     return this;
   }
 
   @Override
-  public synchronized void bindTo(MeterRegistry registry) {
+  public void bindTo(MeterRegistry registry) {
     Objects.requireNonNull(registry, "registry");
-    if (this.registry != null) {
-      throw new IllegalStateException("redis metrics " + name + " are already bound to a registry");
+    wiring.lock();
+    try {
+      if (this.registry != null) {
+        throw new IllegalStateException(
+            "redis metrics " + name + " are already bound to a registry");
+      }
+      this.registry = registry;
+      if (store != null) {
+        registerStats(registry, store);
+      }
+      timers = new Timers(timer(registry, "success"), timer(registry, "failure"));
+    } finally {
+      wiring.unlock();
     }
-    this.registry = registry;
-    if (store != null) {
-      registerStats(registry, store);
-    }
-    timers = new Timers(timer(registry, "success"), timer(registry, "failure"));
   }
 
   @Override

@@ -75,12 +75,26 @@ public final class RateLimitHandler extends Handler.Wrapper {
         return true;
       }
     }
+    writeRefusal(outcome, response, callback);
+    return true;
+  }
+
+  /**
+   * Answers a refused outcome on a Jetty response: its status, media type and body (the rate-limit
+   * headers are set by the caller, as for an allowed one). For handlers that decide with the same
+   * limiter but route otherwise, such as a decision-only endpoint.
+   *
+   * @param outcome an outcome that does not proceed
+   * @param response the response, not committed
+   * @param callback completed when the body is written
+   */
+  public static void writeRefusal(HttpOutcome outcome, Response response, Callback callback) {
     byte[] body = outcome.body();
+    HttpFields.Mutable headers = response.getHeaders();
     response.setStatus(outcome.status());
     headers.put(HttpHeader.CONTENT_TYPE, outcome.contentType());
     headers.put(HttpHeader.CONTENT_LENGTH, Integer.toString(body.length));
     response.write(true, ByteBuffer.wrap(body), callback);
-    return true;
   }
 
   private record View(Request request) implements HttpRequestView {
