@@ -1,7 +1,7 @@
 package dev.sluice.durable;
 
+import dev.sluice.internal.ListenerFanout;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Tells every listener of a worker about an event. A listener that throws is logged, the first time
@@ -9,112 +9,43 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the worker.
  */
 final class WorkerListeners implements WorkerListener {
-  private static final System.Logger LOG = Durable.LOG;
-
-  private final String workerId;
-  private final WorkerListener[] listeners;
-  private final AtomicBoolean[] failed;
+  private final ListenerFanout<WorkerListener> fanout;
 
   WorkerListeners(String workerId, List<WorkerListener> listeners) {
-    this.workerId = workerId;
-    this.listeners = listeners.toArray(WorkerListener[]::new);
-    this.failed = new AtomicBoolean[this.listeners.length];
-    for (int i = 0; i < failed.length; i++) {
-      failed[i] = new AtomicBoolean();
-    }
+    this.fanout = new ListenerFanout<>(Durable.LOG, "worker " + workerId, listeners);
   }
 
   boolean isEmpty() {
-    return listeners.length == 0;
+    return fanout.isEmpty();
   }
 
   @Override
   public void onClaim(int claimed, long claimNanos) {
-    for (int i = 0; i < listeners.length; i++) {
-      try {
-        listeners[i].onClaim(claimed, claimNanos);
-      } catch (RuntimeException | Error e) {
-        threw(i, "onClaim", e);
-      }
-    }
+    fanout.tell("onClaim", l -> l.onClaim(claimed, claimNanos));
   }
 
   @Override
   public void onStarted(ExecutionRun run, long dispatchToStartNanos) {
-    for (int i = 0; i < listeners.length; i++) {
-      try {
-        listeners[i].onStarted(run, dispatchToStartNanos);
-      } catch (RuntimeException | Error e) {
-        threw(i, "onStarted", e);
-      }
-    }
+    fanout.tell("onStarted", l -> l.onStarted(run, dispatchToStartNanos));
   }
 
   @Override
   public void onCompleted(ExecutionRun run) {
-    for (int i = 0; i < listeners.length; i++) {
-      try {
-        listeners[i].onCompleted(run);
-      } catch (RuntimeException | Error e) {
-        threw(i, "onCompleted", e);
-      }
-    }
+    fanout.tell("onCompleted", l -> l.onCompleted(run));
   }
 
   @Override
   public void onFailed(ExecutionRun run, Throwable failure, boolean retrying) {
-    for (int i = 0; i < listeners.length; i++) {
-      try {
-        listeners[i].onFailed(run, failure, retrying);
-      } catch (RuntimeException | Error e) {
-        threw(i, "onFailed", e);
-      }
-    }
+    fanout.tell("onFailed", l -> l.onFailed(run, failure, retrying));
   }
 
   @Override
   public void onLeaseLost(ExecutionRun run, boolean cancelled) {
-    for (int i = 0; i < listeners.length; i++) {
-      try {
-        listeners[i].onLeaseLost(run, cancelled);
-      } catch (RuntimeException | Error e) {
-        threw(i, "onLeaseLost", e);
-      }
-    }
+    fanout.tell("onLeaseLost", l -> l.onLeaseLost(run, cancelled));
   }
 
   @Override
   public void onWriteRefused(ExecutionRun run, String write) {
-    for (int i = 0; i < listeners.length; i++) {
-      try {
-        listeners[i].onWriteRefused(run, write);
-      } catch (RuntimeException | Error e) {
-        threw(i, "onWriteRefused", e);
-      }
-    }
-  }
-
-  private void threw(int index, String event, Throwable e) {
-    WorkerListener listener = listeners[index];
-    if (failed[index].compareAndSet(false, true)) {
-      LOG.log(
-          System.Logger.Level.WARNING,
-          "worker "
-              + workerId
-              + ": listener "
-              + listener
-              + " threw in "
-              + event
-              + "; ignored (later throws of this listener are logged at DEBUG)",
-          e);
-    } else {
-      LOG.log(
-          System.Logger.Level.DEBUG,
-          "worker {0}: listener {1} threw in {2}: {3}",
-          workerId,
-          listener,
-          event,
-          e);
-    }
+    fanout.tell("onWriteRefused", l -> l.onWriteRefused(run, write));
   }
 }

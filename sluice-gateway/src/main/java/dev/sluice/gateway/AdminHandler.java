@@ -1,9 +1,13 @@
 package dev.sluice.gateway;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.http.ProblemBody;
 import dev.sluice.ratelimit.RateLimitConfigException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Locale;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -18,6 +22,8 @@ import org.eclipse.jetty.util.Callback;
 final class AdminHandler extends Handler.Abstract {
   private static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
   private static final String JSON = "application/json";
+
+  private static final ObjectMapper JSON_MAPPER = new ObjectMapper();
 
   private final Gateway gateway;
   private final byte[] token;
@@ -44,8 +50,8 @@ final class AdminHandler extends Handler.Abstract {
           response,
           callback,
           401,
-          Problems.MEDIA_TYPE,
-          Problems.body(401, "Unauthorized", "The admin endpoints need the admin token."));
+          ProblemBody.MEDIA_TYPE,
+          ProblemBody.simple(401, "Unauthorized", "The admin endpoints need the admin token."));
     }
     return switch (path) {
       case "/metrics" ->
@@ -60,8 +66,8 @@ final class AdminHandler extends Handler.Abstract {
               response,
               callback,
               404,
-              Problems.MEDIA_TYPE,
-              Problems.body(404, "Not Found", "No admin endpoint at " + path + "."));
+              ProblemBody.MEDIA_TYPE,
+              ProblemBody.simple(404, "Not Found", "No admin endpoint at " + path + "."));
     };
   }
 
@@ -80,21 +86,22 @@ final class AdminHandler extends Handler.Abstract {
         response,
         cb,
         405,
-        Problems.MEDIA_TYPE,
-        Problems.body(405, "Method Not Allowed", "Use " + expected + "."));
+        ProblemBody.MEDIA_TYPE,
+        ProblemBody.simple(405, "Method Not Allowed", "Use " + expected + "."));
   }
 
   private boolean reload(Response response, Callback callback) {
     try {
       int version = gateway.reload();
-      return write(response, callback, 200, JSON, "{\"applied\":true,\"version\":" + version + "}");
+      ObjectNode json = JSON_MAPPER.createObjectNode().put("applied", true).put("version", version);
+      return write(response, callback, 200, JSON, json.toString());
     } catch (RateLimitConfigException | GatewayException e) {
       return write(
           response,
           callback,
           422,
-          Problems.MEDIA_TYPE,
-          Problems.body(
+          ProblemBody.MEDIA_TYPE,
+          ProblemBody.simple(
               422,
               "Configuration Refused",
               e.getMessage() + " (version " + gateway.configVersion() + " stays in force)"));
@@ -104,17 +111,14 @@ final class AdminHandler extends Handler.Abstract {
   private String config() {
     Gateway.ConfigVersion v = gateway.version();
     GatewayConfig c = v.config();
-    return "{\"version\":"
-        + v.number()
-        + ",\"loaded_at\":\""
-        + v.loadedAt()
-        + "\",\"upstream\":\""
-        + Problems.escape(String.valueOf(c.upstream()))
-        + "\",\"rules\":"
-        + c.rateLimit().policy().rules().size()
-        + ",\"policy\":\""
-        + Problems.escape(c.rateLimit().policy().toString())
-        + "\"}";
+    ObjectNode json = JSON_MAPPER.createObjectNode();
+    json.put("version", v.number());
+    json.put("loaded_at", v.loadedAt().toString());
+    json.put("mode", c.mode().name().toLowerCase(Locale.ROOT));
+    json.put("upstream", c.upstream() == null ? null : c.upstream().toString());
+    json.put("rules", c.rateLimit().policy().rules().size());
+    json.put("policy", c.rateLimit().policy().toString());
+    return json.toString();
   }
 
   private static boolean write(

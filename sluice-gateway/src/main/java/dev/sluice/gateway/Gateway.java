@@ -13,6 +13,7 @@ import dev.sluice.ratelimit.RateLimiter;
 import dev.sluice.ratelimit.store.LimitStore;
 import dev.sluice.ratelimit.store.MemoryStore;
 import dev.sluice.redis.RedisStore;
+import dev.sluice.time.TimeSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -63,11 +64,13 @@ public final class Gateway implements AutoCloseable {
   private final Counter reloadsRefused;
   private final GatewayConfig startConfig;
   private final RedisStore redis;
+  private final TimeSource time;
 
   /** The configuration in force: its number (1 at start), when it was loaded, what it says. */
   record ConfigVersion(int number, Instant loadedAt, GatewayConfig config) {}
 
-  private Gateway(GatewayConfig config, Path source, Map<String, String> env) {
+  private Gateway(GatewayConfig config, Path source, Map<String, String> env, TimeSource time) {
+    this.time = time;
     this.startConfig = config;
     this.source = source;
     this.env = env;
@@ -79,13 +82,13 @@ public final class Gateway implements AutoCloseable {
       this.redis = null;
     } else {
       RedisStoreMetrics redisMetrics = new RedisStoreMetrics("redis");
-      this.redis = RedisStore.create(config.redis().withListener(redisMetrics));
+      this.redis = RedisStore.create(config.redis().withListener(redisMetrics), time);
       store = redis;
       redisMetrics.track(redis).bindTo(registry);
     }
     HttpRateLimiter.Builder limits =
         HttpRateLimiter.builder(config.rateLimit())
-            .limiter(RateLimiter.builder().store(store).build())
+            .limiter(RateLimiter.builder().store(store).timeSource(time).build())
             .onInvalidToken(config.onInvalidToken());
     if (config.tokens() != null) {
       limits.tokens(config.tokens());
@@ -109,7 +112,7 @@ public final class Gateway implements AutoCloseable {
             .description("Configuration reloads, by result")
             .tag("result", "refused")
             .register(registry);
-    this.version = new AtomicReference<>(new ConfigVersion(1, Instant.now(), config));
+    this.version = new AtomicReference<>(new ConfigVersion(1, time.now(), config));
 
     this.server = new Server();
     ServerConnector connector = new ServerConnector(server);
@@ -142,7 +145,23 @@ public final class Gateway implements AutoCloseable {
    * @return the gateway, not started
    */
   public static Gateway of(GatewayConfig config) {
-    return new Gateway(Objects.requireNonNull(config, "config"), null, Map.of());
+    return of(config, TimeSource.system());
+  }
+
+  /**
+   * A gateway for a configuration built in code, on a time source of its own (every limit, the
+   * Redis store and the reload times read it).
+   *
+   * @param config the configuration
+   * @param time the time source
+   * @return the gateway, not started
+   */
+  public static Gateway of(GatewayConfig config, TimeSource time) {
+    return new Gateway(
+        Objects.requireNonNull(config, "config"),
+        null,
+        Map.of(),
+        Objects.requireNonNull(time, "time"));
   }
 
   /**
@@ -154,7 +173,8 @@ public final class Gateway implements AutoCloseable {
    * @throws RateLimitConfigException if the file cannot be read or breaks a rule
    */
   public static Gateway fromFile(Path file, Map<String, String> env) {
-    return new Gateway(GatewayConfigLoader.load(file, env), file, Map.copyOf(env));
+    return new Gateway(
+        GatewayConfigLoader.load(file, env), file, Map.copyOf(env), TimeSource.system());
   }
 
   /**
@@ -266,7 +286,7 @@ public final class Gateway implements AutoCloseable {
         throw e;
       }
       limiter.enforcer().reload(next.rateLimit().policy());
-      ConfigVersion applied = new ConfigVersion(version.get().number() + 1, Instant.now(), next);
+      ConfigVersion applied = new ConfigVersion(version.get().number() + 1, time.now(), next);
       version.set(applied);
       reloadsApplied.increment();
       LOG.atInfo()

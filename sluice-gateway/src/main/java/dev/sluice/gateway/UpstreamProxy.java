@@ -1,5 +1,6 @@
 package dev.sluice.gateway;
 
+import dev.sluice.http.ProblemBody;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -103,12 +104,12 @@ final class UpstreamProxy extends ProxyHandler.Reverse {
         timeout
             ? "The upstream did not answer within " + responseTimeout.toMillis() + " ms."
             : "The upstream could not be reached or failed while answering.";
-    byte[] body = Problems.body(status, title, detail).getBytes(StandardCharsets.UTF_8);
+    byte[] body = ProblemBody.simple(status, title, detail).getBytes(StandardCharsets.UTF_8);
     // only the rate-limit fields set before the proxy stay; the upstream's partial ones go
     proxyToClientResponse.getHeaders().remove(HttpHeader.CONTENT_ENCODING);
     proxyToClientResponse.getHeaders().remove(HttpHeader.TRANSFER_ENCODING);
     proxyToClientResponse.setStatus(status);
-    proxyToClientResponse.getHeaders().put(HttpHeader.CONTENT_TYPE, Problems.MEDIA_TYPE);
+    proxyToClientResponse.getHeaders().put(HttpHeader.CONTENT_TYPE, ProblemBody.MEDIA_TYPE);
     proxyToClientResponse
         .getHeaders()
         .put(HttpHeader.CONTENT_LENGTH, Integer.toString(body.length));

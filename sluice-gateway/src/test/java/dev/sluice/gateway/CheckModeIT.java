@@ -2,6 +2,7 @@ package dev.sluice.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.time.ManualTimeSource;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
 class CheckModeIT {
   private final HttpClient client =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final ManualTimeSource time = new ManualTimeSource();
   private Gateway gateway;
 
   @AfterEach
@@ -49,7 +51,8 @@ class CheckModeIT {
                     path = "/compute/**"
                     limits = [{ id = "per-day", quota = 2, window = "1d" }]
                     """,
-                    Map.of()))
+                    Map.of()),
+                time)
             .start();
   }
 
@@ -83,6 +86,25 @@ class CheckModeIT {
     HttpResponse<String> items = check("GET", "/items", "203.0.113.9");
     assertThat(items.statusCode()).isEqualTo(200);
     assertThat(items.headers().firstValue("X-RateLimit-Remaining")).hasValue("99");
+  }
+
+  @Test
+  void theLimitsAndTheConfigVersionReadTheGatewaysTimeSource() throws Exception {
+    start();
+    for (int i = 0; i < 2; i++) {
+      assertThat(check("POST", "/compute/run", "203.0.113.20").statusCode()).isEqualTo(200);
+    }
+    assertThat(check("POST", "/compute/run", "203.0.113.20").statusCode()).isEqualTo(429);
+
+    time.advance(Duration.ofDays(1)); // the day's window is whole again on the gateway's clock
+    assertThat(check("POST", "/compute/run", "203.0.113.20").statusCode()).isEqualTo(200);
+    String config =
+        client
+            .send(
+                HttpRequest.newBuilder(gateway.adminUri().resolve("/admin/config")).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    assertThat(config).contains("\"loaded_at\":\"" + ManualTimeSource.DEFAULT_START + "\"");
   }
 
   @Test

@@ -5,8 +5,19 @@ import dev.sluice.ratelimit.Limit;
 import dev.sluice.ratelimit.policy.Outcome;
 import dev.sluice.ratelimit.policy.Verdict;
 
-/** Writes RFC 9457 problem details for refused requests. */
-final class ProblemBody {
+/**
+ * RFC 9457 problem details, as the HTTP layer writes them: the 429 body of a refused request, and a
+ * plain problem for the other answers a server in front of an API gives on its own (401, 414, or a
+ * gateway's 502), so every JSON error of a Sluice server has the same shape.
+ *
+ * <pre>{@code
+ * String body = ProblemBody.simple(502, "Bad Gateway", "The upstream could not be reached.");
+ * }</pre>
+ */
+public final class ProblemBody {
+  /** The media type of a problem body. */
+  public static final String MEDIA_TYPE = "application/problem+json";
+
   static final String QUOTA_EXCEEDED =
       "https://iana.org/assignments/http-problem-types#quota-exceeded";
   static final String ABOUT_BLANK = "about:blank";
@@ -63,8 +74,15 @@ final class ProblemBody {
     return json.append('}').toString();
   }
 
-  /** A plain problem for other refusals (401, 414). */
-  static String simple(int status, String title, String detail) {
+  /**
+   * A plain problem ({@code type} {@code about:blank}) with the given status, title and detail.
+   *
+   * @param status the HTTP status
+   * @param title the status's short text
+   * @param detail what happened, for a person
+   * @return the JSON text
+   */
+  public static String simple(int status, String title, String detail) {
     StringBuilder json = new StringBuilder(128);
     json.append("{\"type\":\"").append(ABOUT_BLANK).append("\",\"title\":");
     string(json, title);

@@ -1,7 +1,7 @@
 package dev.sluice.redis;
 
+import dev.sluice.internal.ListenerFanout;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Tells every listener of a store about a call. A listener that throws is logged, the first time at
@@ -11,17 +11,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class StoreListeners implements RedisStoreListener {
   private static final System.Logger LOG = System.getLogger(RedisStore.class.getName());
 
-  private final String endpoints;
-  private final RedisStoreListener[] listeners;
-  private final AtomicBoolean[] failed;
+  private final ListenerFanout<RedisStoreListener> fanout;
 
   private StoreListeners(String endpoints, List<RedisStoreListener> listeners) {
-    this.endpoints = endpoints;
-    this.listeners = listeners.toArray(RedisStoreListener[]::new);
-    this.failed = new AtomicBoolean[this.listeners.length];
-    for (int i = 0; i < failed.length; i++) {
-      failed[i] = new AtomicBoolean();
-    }
+    this.fanout = new ListenerFanout<>(LOG, "redis store " + endpoints, listeners);
   }
 
   /** The listeners of a configuration, or null when it has none (so nothing is timed). */
@@ -33,58 +26,16 @@ final class StoreListeners implements RedisStoreListener {
 
   @Override
   public void onCommand(long nanos, boolean succeeded) {
-    for (int i = 0; i < listeners.length; i++) {
-      try {
-        listeners[i].onCommand(nanos, succeeded);
-      } catch (RuntimeException | Error e) {
-        threw(i, "onCommand", e);
-      }
-    }
+    fanout.tell("onCommand", l -> l.onCommand(nanos, succeeded));
   }
 
   @Override
   public void onError(RedisErrorKind kind) {
-    for (int i = 0; i < listeners.length; i++) {
-      try {
-        listeners[i].onError(kind);
-      } catch (RuntimeException | Error e) {
-        threw(i, "onError", e);
-      }
-    }
+    fanout.tell("onError", l -> l.onError(kind));
   }
 
   @Override
   public void onScriptReload() {
-    for (int i = 0; i < listeners.length; i++) {
-      try {
-        listeners[i].onScriptReload();
-      } catch (RuntimeException | Error e) {
-        threw(i, "onScriptReload", e);
-      }
-    }
-  }
-
-  private void threw(int index, String event, Throwable e) {
-    RedisStoreListener listener = listeners[index];
-    if (failed[index].compareAndSet(false, true)) {
-      LOG.log(
-          System.Logger.Level.WARNING,
-          "redis store "
-              + endpoints
-              + ": listener "
-              + listener
-              + " threw in "
-              + event
-              + "; ignored (later throws of this listener are logged at DEBUG)",
-          e);
-    } else {
-      LOG.log(
-          System.Logger.Level.DEBUG,
-          "redis store {0}: listener {1} threw in {2}: {3}",
-          endpoints,
-          listener,
-          event,
-          e);
-    }
+    fanout.tell("onScriptReload", RedisStoreListener::onScriptReload);
   }
 }
