@@ -114,6 +114,7 @@ final class AdminHandler extends Handler.Abstract {
     ObjectNode json = JSON_MAPPER.createObjectNode();
     json.put("version", v.number());
     json.put("loaded_at", v.loadedAt().toString());
+    v.restartRequired().forEach(json.putArray("restart_required")::add);
     json.put("mode", c.mode().name().toLowerCase(Locale.ROOT));
     json.put("upstream", c.upstream() == null ? null : c.upstream().toString());
     json.put("rules", c.rateLimit().policy().rules().size());

@@ -5,6 +5,7 @@ import dev.sluice.http.HttpRateLimiter;
 import dev.sluice.http.HttpRequestView;
 import dev.sluice.http.jetty.RateLimitHandler;
 import java.util.List;
+import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
@@ -21,15 +22,15 @@ import org.eclipse.jetty.util.URIUtil;
  * of trusted proxies ({@code [identity]}), as in proxy mode.
  */
 final class CheckHandler extends Handler.Abstract {
-  private final HttpRateLimiter limiter;
+  private final Supplier<HttpRateLimiter> limiter;
 
-  CheckHandler(HttpRateLimiter limiter) {
+  CheckHandler(Supplier<HttpRateLimiter> limiter) {
     this.limiter = limiter;
   }
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
-    HttpOutcome outcome = limiter.decide(new Original(request));
+    HttpOutcome outcome = limiter.get().decide(new Original(request));
     HttpFields.Mutable headers = response.getHeaders();
     outcome.forEachHeader(headers::put);
     if (outcome.proceed()) {

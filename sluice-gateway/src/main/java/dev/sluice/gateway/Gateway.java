@@ -1,5 +1,6 @@
 package dev.sluice.gateway;
 
+import dev.sluice.http.ClientIdentity;
 import dev.sluice.http.HttpRateLimiter;
 import dev.sluice.http.jetty.RateLimitHandler;
 import dev.sluice.metrics.DecisionListeners;
@@ -20,13 +21,17 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
+import org.eclipse.jetty.server.CustomRequestLog;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.Slf4jRequestLogWriter;
 import org.eclipse.jetty.server.handler.SizeLimitHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,16 +50,22 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #reload()} reads the file again and puts its policy in force atomically; counters of
  * unchanged limits and penalties in progress are kept; an invalid file leaves the old policy in
- * force. Listen addresses, upstream, timeouts, identity and header settings apply at the next
- * start.
+ * force. Identity, token, header and logging settings are swapped with the policy. Listen
+ * addresses, mode, upstream, timeouts, the request bound, the admin token and the store apply at
+ * the next start; a reload that changes them says so in its log line and in {@code /admin/config}.
+ * With {@code gateway.watch = true} a change of the file reloads it too.
  */
 public final class Gateway implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
   static final String POLICY_TAG = "gateway";
 
+  /** The logger of the access log ({@code logging.access-log = true}). */
+  public static final String ACCESS_LOGGER = "dev.sluice.gateway.access";
+
   private final Path source;
   private final Map<String, String> env;
-  private final HttpRateLimiter limiter;
+  private final AtomicReference<HttpRateLimiter> limiter;
+  private final RateLimitMetrics metrics;
   private final PrometheusMeterRegistry registry;
   private final Server server;
   private final Server adminServer;
@@ -65,9 +76,11 @@ public final class Gateway implements AutoCloseable {
   private final GatewayConfig startConfig;
   private final RedisStore redis;
   private final TimeSource time;
+  private final ConfigWatcher watcher;
 
   /** The configuration in force: its number (1 at start), when it was loaded, what it says. */
-  record ConfigVersion(int number, Instant loadedAt, GatewayConfig config) {}
+  record ConfigVersion(
+      int number, Instant loadedAt, GatewayConfig config, List<String> restartRequired) {}
 
   private Gateway(GatewayConfig config, Path source, Map<String, String> env, TimeSource time) {
     this.time = time;
@@ -75,7 +88,7 @@ public final class Gateway implements AutoCloseable {
     this.source = source;
     this.env = env;
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    RateLimitMetrics metrics = RateLimitMetrics.builder(POLICY_TAG).build();
+    this.metrics = RateLimitMetrics.builder(POLICY_TAG).build();
     LimitStore store;
     if (config.redis() == null) {
       store = MemoryStore.withMaxKeys(config.rateLimit().maxKeys());
@@ -86,21 +99,15 @@ public final class Gateway implements AutoCloseable {
       store = redis;
       redisMetrics.track(redis).bindTo(registry);
     }
-    HttpRateLimiter.Builder limits =
-        HttpRateLimiter.builder(config.rateLimit())
-            .limiter(RateLimiter.builder().store(store).timeSource(time).build())
-            .onInvalidToken(config.onInvalidToken());
-    if (config.tokens() != null) {
-      limits.tokens(config.tokens());
-    }
-    this.limiter =
-        limits
-            .dialect(config.dialect())
-            .documentationUrl(config.documentationUrl())
-            .listener(DecisionListeners.all(metrics, DecisionLog.builder().build()))
+    HttpRateLimiter first =
+        settings(
+                HttpRateLimiter.builder(config.rateLimit())
+                    .limiter(RateLimiter.builder().store(store).timeSource(time).build()),
+                config)
             .build();
+    this.limiter = new AtomicReference<>(first);
     metrics.bindTo(registry);
-    new PenaltyMetrics(limiter.enforcer(), POLICY_TAG).bindTo(registry);
+    new PenaltyMetrics(first.enforcer(), POLICY_TAG).bindTo(registry);
     new LimitStoreMetrics(store, redis == null ? "memory" : "redis").bindTo(registry);
     this.reloadsApplied =
         Counter.builder("sluice.gateway.reloads")
@@ -112,7 +119,7 @@ public final class Gateway implements AutoCloseable {
             .description("Configuration reloads, by result")
             .tag("result", "refused")
             .register(registry);
-    this.version = new AtomicReference<>(new ConfigVersion(1, time.now(), config));
+    this.version = new AtomicReference<>(new ConfigVersion(1, time.now(), config, List.of()));
 
     this.server = new Server();
     ServerConnector connector = new ServerConnector(server);
@@ -121,13 +128,23 @@ public final class Gateway implements AutoCloseable {
     server.addConnector(connector);
     SizeLimitHandler sizeLimit = new SizeLimitHandler(config.maxRequestBytes(), -1);
     if (config.mode() == GatewayConfig.Mode.CHECK) {
-      sizeLimit.setHandler(new CheckHandler(limiter));
+      sizeLimit.setHandler(new CheckHandler(limiter::get));
     } else {
       UpstreamProxy proxy =
           new UpstreamProxy(config.upstream(), config.connectTimeout(), config.responseTimeout());
-      sizeLimit.setHandler(new RateLimitHandler(limiter, proxy));
+      sizeLimit.setHandler(new RateLimitHandler(limiter::get, proxy));
     }
     server.setHandler(sizeLimit);
+    if (config.logging().accessLog()) {
+      server.setRequestLog(
+          new CustomRequestLog(
+              new Slf4jRequestLogWriter() {
+                {
+                  setLoggerName(ACCESS_LOGGER);
+                }
+              },
+              CustomRequestLog.EXTENDED_NCSA_FORMAT));
+    }
     server.setStopTimeout(10_000);
 
     this.adminServer = new Server();
@@ -136,6 +153,26 @@ public final class Gateway implements AutoCloseable {
     admin.setPort(config.admin().getPort());
     adminServer.addConnector(admin);
     adminServer.setHandler(new AdminHandler(this, config.adminToken()));
+    this.watcher =
+        config.watch() && source != null ? new ConfigWatcher(source, this::reloadQuietly) : null;
+  }
+
+  /** The identity, token, header and logging settings of a configuration, on a builder. */
+  private HttpRateLimiter.Builder settings(HttpRateLimiter.Builder b, GatewayConfig config) {
+    if (config.tokens() != null) {
+      b.tokens(config.tokens());
+    }
+    GatewayConfig.Logging logging = config.logging();
+    DecisionLog log =
+        DecisionLog.builder()
+            .timeSource(time)
+            .allowedSampling(logging.allowedSampling())
+            .budget(logging.eventsPerSecond(), Duration.ofSeconds(1))
+            .build();
+    return b.onInvalidToken(config.onInvalidToken())
+        .dialect(config.dialect())
+        .documentationUrl(config.documentationUrl())
+        .listener(DecisionListeners.all(metrics, log));
   }
 
   /**
@@ -187,6 +224,9 @@ public final class Gateway implements AutoCloseable {
     try {
       server.start();
       adminServer.start();
+      if (watcher != null) {
+        watcher.start();
+      }
     } catch (Exception e) {
       close();
       throw new GatewayException("the gateway could not start: " + e.getMessage(), e);
@@ -233,7 +273,7 @@ public final class Gateway implements AutoCloseable {
    * @return the limiter
    */
   public HttpRateLimiter limiter() {
-    return limiter;
+    return limiter.get();
   }
 
   /**
@@ -277,25 +317,61 @@ public final class Gateway implements AutoCloseable {
       try {
         next = GatewayConfigLoader.load(source, env);
       } catch (RateLimitConfigException e) {
-        reloadsRefused.increment();
-        LOG.atWarn()
-            .addKeyValue("file", source)
-            .addKeyValue("error", e.getMessage())
-            .addKeyValue("version", configVersion())
-            .log("configuration reload refused; the configuration in force stays");
+        refused(e);
         throw e;
       }
-      limiter.enforcer().reload(next.rateLimit().policy());
-      ConfigVersion applied = new ConfigVersion(version.get().number() + 1, time.now(), next);
+      HttpRateLimiter current = limiter.get();
+      List<String> restart = RestartKeys.changed(version.get().config(), next);
+      HttpRateLimiter replacement;
+      try {
+        // identity tables are checked here, so a refusal still changes nothing
+        replacement =
+            settings(
+                    HttpRateLimiter.builder(current.enforcer())
+                        .identity(ClientIdentity.from(next.rateLimit())),
+                    next)
+                .build();
+      } catch (RateLimitConfigException e) {
+        refused(e);
+        throw e;
+      }
+      current.enforcer().reload(next.rateLimit().policy());
+      limiter.set(replacement);
+      ConfigVersion applied =
+          new ConfigVersion(version.get().number() + 1, time.now(), next, restart);
       version.set(applied);
       reloadsApplied.increment();
       LOG.atInfo()
           .addKeyValue("file", source)
           .addKeyValue("version", applied.number())
-          .log("configuration reloaded");
+          .addKeyValue("restart_required", restart)
+          .log(
+              restart.isEmpty()
+                  ? "configuration reloaded"
+                  : "configuration reloaded; changes to "
+                      + String.join(", ", restart)
+                      + " apply at the next start");
       return applied.number();
     } finally {
       reloading.unlock();
+    }
+  }
+
+  private void refused(RateLimitConfigException e) {
+    reloadsRefused.increment();
+    LOG.atWarn()
+        .addKeyValue("file", source)
+        .addKeyValue("error", e.getMessage())
+        .addKeyValue("version", configVersion())
+        .log("configuration reload refused; the configuration in force stays");
+  }
+
+  /** A reload the file watcher asked for: a refusal is logged and counted, not thrown. */
+  private void reloadQuietly() {
+    try {
+      reload();
+    } catch (RateLimitConfigException e) {
+      // logged and counted by reload
     }
   }
 
@@ -311,6 +387,9 @@ public final class Gateway implements AutoCloseable {
   /** Stops accepting, lets requests in flight finish (up to 10 s), then stops both listeners. */
   @Override
   public void close() {
+    if (watcher != null) {
+      watcher.close();
+    }
     stopQuietly(server);
     stopQuietly(adminServer);
     if (redis != null) {

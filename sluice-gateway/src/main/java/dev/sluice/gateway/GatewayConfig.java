@@ -3,6 +3,7 @@ package dev.sluice.gateway;
 import dev.sluice.http.HeaderDialect;
 import dev.sluice.http.InvalidTokenAction;
 import dev.sluice.http.TokenVerifier;
+import dev.sluice.ratelimit.RateLimitConfigException;
 import dev.sluice.ratelimit.config.RateLimitConfig;
 import dev.sluice.redis.RedisStoreConfig;
 import java.net.InetSocketAddress;
@@ -33,6 +34,8 @@ import java.util.Objects;
  *     in-memory store
  * @param tokens how bearer tokens are verified ({@code [jwt]}), or null to read none
  * @param onInvalidToken what a token that fails verification gets
+ * @param watch whether the gateway reloads the file when it changes ({@code gateway.watch})
+ * @param logging what the decision log and access log write ({@code [logging]})
  */
 public record GatewayConfig(
     InetSocketAddress listen,
@@ -48,7 +51,9 @@ public record GatewayConfig(
     RateLimitConfig rateLimit,
     RedisStoreConfig redis,
     TokenVerifier tokens,
-    InvalidTokenAction onInvalidToken) {
+    InvalidTokenAction onInvalidToken,
+    boolean watch,
+    Logging logging) {
   /** Requires every part. */
   public GatewayConfig {
     Objects.requireNonNull(listen, "listen");
@@ -62,6 +67,36 @@ public record GatewayConfig(
     Objects.requireNonNull(dialect, "dialect");
     Objects.requireNonNull(rateLimit, "rateLimit");
     Objects.requireNonNull(onInvalidToken, "onInvalidToken");
+    Objects.requireNonNull(logging, "logging");
+  }
+
+  /**
+   * The {@code [logging]} table. Decisions are logged as JSON lines by the {@code
+   * dev.sluice.decisions} logger: every refusal and one allowed request in {@code allowedSampling},
+   * at most {@code eventsPerSecond} a second (the rest are counted in a summary line).
+   *
+   * @param allowedSampling log one allowed request in this many; 0 for none ({@code
+   *     allowed-sampling})
+   * @param eventsPerSecond the most decision events written a second, at least 1 ({@code
+   *     events-per-second})
+   * @param accessLog one line per request on the {@code dev.sluice.gateway.access} logger ({@code
+   *     access-log})
+   */
+  public record Logging(long allowedSampling, long eventsPerSecond, boolean accessLog) {
+    /** Nothing allowed logged, 100 events a second, no access log. */
+    public static final Logging DEFAULT = new Logging(0, 100, false);
+
+    /** Checks the bounds. */
+    public Logging {
+      if (allowedSampling < 0) {
+        throw new RateLimitConfigException(
+            "logging.allowed-sampling must be >= 0, was " + allowedSampling);
+      }
+      if (eventsPerSecond < 1) {
+        throw new RateLimitConfigException(
+            "logging.events-per-second must be >= 1, was " + eventsPerSecond);
+      }
+    }
   }
 
   /** What the public listener does with a request. */

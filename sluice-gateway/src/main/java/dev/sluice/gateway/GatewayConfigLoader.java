@@ -25,9 +25,9 @@ import java.util.Set;
 
 /**
  * Reads a {@link GatewayConfig} from TOML, strictly: the gateway's own tables ({@code [gateway]},
- * {@code [admin]}, {@code [headers]}, {@code [identity]}, {@code [store]}, {@code [jwt]}) are
- * checked here, every other table by {@link TomlConfigLoader} with its environment overrides; an
- * error names the key and the value.
+ * {@code [admin]}, {@code [headers]}, {@code [identity]}, {@code [store]}, {@code [jwt]}, {@code
+ * [logging]}) are checked here, every other table by {@link TomlConfigLoader} with its environment
+ * overrides; an error names the key and the value.
  *
  * <pre>{@code
  * GatewayConfig config = GatewayConfigLoader.load(Path.of("gateway.toml"), System.getenv());
@@ -40,7 +40,15 @@ public final class GatewayConfigLoader {
   private static final TomlMapper MAPPER = new TomlMapper();
   private static final Set<String> GATEWAY_KEYS =
       Set.of(
-          "listen", "mode", "upstream", "connect-timeout", "response-timeout", "max-request-bytes");
+          "listen",
+          "mode",
+          "upstream",
+          "connect-timeout",
+          "response-timeout",
+          "max-request-bytes",
+          "watch");
+  private static final Set<String> LOGGING_KEYS =
+      Set.of("allowed-sampling", "events-per-second", "access-log");
   private static final Set<String> ADMIN_KEYS = Set.of("listen", "token");
   private static final Set<String> HEADERS_KEYS = Set.of("dialects", "documentation-url");
 
@@ -61,7 +69,8 @@ public final class GatewayConfigLoader {
     } catch (IOException e) {
       throw new RateLimitConfigException("cannot read gateway configuration " + file, e);
     }
-    return parse(text, env);
+    Path dir = file.toAbsolutePath().getParent();
+    return parse(text, env, dir == null ? Path.of("") : dir);
   }
 
   /**
@@ -73,6 +82,10 @@ public final class GatewayConfigLoader {
    * @throws RateLimitConfigException if the text is not TOML or breaks a rule
    */
   public static GatewayConfig parse(String toml, Map<String, String> env) {
+    return parse(toml, env, Path.of(""));
+  }
+
+  private static GatewayConfig parse(String toml, Map<String, String> env, Path base) {
     JsonNode tree;
     try {
       tree = MAPPER.readTree(toml);
@@ -84,6 +97,7 @@ public final class GatewayConfigLoader {
     JsonNode gateway = take(root, "gateway", GATEWAY_KEYS);
     JsonNode admin = take(root, "admin", ADMIN_KEYS);
     JsonNode headers = take(root, "headers", HEADERS_KEYS);
+    JsonNode logging = take(root, "logging", LOGGING_KEYS);
     JsonNode jwt = root.remove("jwt");
     if (jwt != null && !jwt.isObject()) {
       throw new RateLimitConfigException("jwt must be a table, was " + jwt);
@@ -112,7 +126,7 @@ public final class GatewayConfigLoader {
     } catch (JacksonException e) {
       throw new RateLimitConfigException("gateway configuration cannot be re-read", e);
     }
-    JwtSettings.Tokens tokens = jwt == null ? null : JwtSettings.read(jwt, env);
+    JwtSettings.Tokens tokens = jwt == null ? null : JwtSettings.read(jwt, env, base);
     return new GatewayConfig(
         address(gateway, "listen", "gateway.listen", "127.0.0.1:8080"),
         mode,
@@ -129,7 +143,34 @@ public final class GatewayConfigLoader {
         rateLimit,
         store == null ? null : StoreSettings.read(store),
         tokens == null ? null : tokens.verifier(),
-        tokens == null ? InvalidTokenAction.ANONYMOUS : tokens.onInvalid());
+        tokens == null ? InvalidTokenAction.ANONYMOUS : tokens.onInvalid(),
+        flag(gateway, "watch", "gateway.watch"),
+        new GatewayConfig.Logging(
+            count(logging, "allowed-sampling", GatewayConfig.Logging.DEFAULT.allowedSampling()),
+            count(logging, "events-per-second", GatewayConfig.Logging.DEFAULT.eventsPerSecond()),
+            flag(logging, "access-log", "logging.access-log")));
+  }
+
+  private static boolean flag(JsonNode table, String key, String where) {
+    JsonNode value = table.get(key);
+    if (value == null) {
+      return false;
+    }
+    if (!value.isBoolean()) {
+      throw new RateLimitConfigException(where + " must be true or false, was " + value);
+    }
+    return value.booleanValue();
+  }
+
+  private static long count(JsonNode table, String key, long fallback) {
+    JsonNode value = table.get(key);
+    if (value == null) {
+      return fallback;
+    }
+    if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+      throw new RateLimitConfigException("logging." + key + " must be an integer, was " + value);
+    }
+    return value.asLong();
   }
 
   private static JsonNode take(ObjectNode root, String name, Set<String> keys) {

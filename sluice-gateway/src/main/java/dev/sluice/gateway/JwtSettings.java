@@ -8,6 +8,7 @@ import dev.sluice.ratelimit.RateLimitConfigException;
 import dev.sluice.time.Durations;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -16,12 +17,16 @@ import java.util.Set;
 
 /**
  * Reads the {@code [jwt]} table: how bearer tokens are verified before their user and tier count.
- * The HMAC secret is read from an environment variable ({@code secret-env}), never from the file.
+ * The key is one of: an HMAC secret from an environment variable ({@code secret-env}, the safe
+ * choice) or from the file ({@code hmac-secret}); an RSA or EC public key in a PEM file ({@code
+ * public-key-file}); or a JWKS URL ({@code jwks-url}).
  */
 final class JwtSettings {
   private static final Set<String> KEYS =
       Set.of(
           "secret-env",
+          "hmac-secret",
+          "public-key-file",
           "jwks-url",
           "algorithms",
           "clock-skew",
@@ -36,7 +41,7 @@ final class JwtSettings {
 
   private JwtSettings() {}
 
-  static Tokens read(JsonNode jwt, Map<String, String> env) {
+  static Tokens read(JsonNode jwt, Map<String, String> env, Path base) {
     for (Iterator<String> it = jwt.fieldNames(); it.hasNext(); ) {
       String key = it.next();
       if (!KEYS.contains(key)) {
@@ -45,29 +50,41 @@ final class JwtSettings {
       }
     }
     JwtVerifier.Builder b = JwtVerifier.builder();
-    boolean secret = jwt.has("secret-env");
-    boolean jwks = jwt.has("jwks-url");
-    if (secret == jwks) {
-      throw new RateLimitConfigException(
-          "jwt: set one of secret-env (HMAC) or jwks-url, was " + (secret ? "both" : "neither"));
+    List<String> sources = new ArrayList<>();
+    for (String key : List.of("secret-env", "hmac-secret", "public-key-file", "jwks-url")) {
+      if (jwt.has(key)) {
+        sources.add(key);
+      }
     }
-    if (secret) {
-      String name = text(jwt, "secret-env");
-      String value = env.get(name);
-      if (value == null || value.isEmpty()) {
-        throw new RateLimitConfigException(
-            "jwt.secret-env names " + name + ", which is not set in the environment");
+    if (sources.size() != 1) {
+      throw new RateLimitConfigException(
+          "jwt: set exactly one of secret-env, hmac-secret (HMAC), public-key-file (RSA or EC)"
+              + " or jwks-url, was "
+              + (sources.isEmpty() ? "none" : String.join(" and ", sources)));
+    }
+    switch (sources.get(0)) {
+      case "secret-env" -> {
+        String name = text(jwt, "secret-env");
+        String value = env.get(name);
+        if (value == null || value.isEmpty()) {
+          throw new RateLimitConfigException(
+              "jwt.secret-env names " + name + ", which is not set in the environment");
+        }
+        b.hmacSecret(value.getBytes(StandardCharsets.UTF_8));
       }
-      b.hmacSecret(value.getBytes(StandardCharsets.UTF_8));
-    } else {
-      String url = text(jwt, "jwks-url");
-      URI uri;
-      try {
-        uri = URI.create(url);
-      } catch (IllegalArgumentException e) {
-        throw new RateLimitConfigException("jwt.jwks-url must be a URL, was \"" + url + "\"", e);
+      case "hmac-secret" -> b.hmacSecret(text(jwt, "hmac-secret").getBytes(StandardCharsets.UTF_8));
+      case "public-key-file" ->
+          b.publicKey(PemKeys.read(base.resolve(text(jwt, "public-key-file"))));
+      default -> {
+        String url = text(jwt, "jwks-url");
+        URI uri;
+        try {
+          uri = URI.create(url);
+        } catch (IllegalArgumentException e) {
+          throw new RateLimitConfigException("jwt.jwks-url must be a URL, was \"" + url + "\"", e);
+        }
+        b.jwks(uri);
       }
-      b.jwks(uri);
     }
     if (jwt.has("algorithms")) {
       JsonNode list = jwt.get("algorithms");

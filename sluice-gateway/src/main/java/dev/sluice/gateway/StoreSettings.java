@@ -11,11 +11,16 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 
-/** Reads the {@code [store]} table: {@code kind = "memory"} (the default) or {@code "redis"}. */
+/**
+ * Reads the {@code [store]} table: {@code kind = "memory"} (the default) or {@code "redis"}, at a
+ * {@code url} ({@code redis://[:password@]host[:port][/database]}) or {@code endpoint}, or through
+ * {@code sentinels} or a {@code cluster}.
+ */
 final class StoreSettings {
   private static final Set<String> KEYS =
       Set.of(
           "kind",
+          "url",
           "endpoint",
           "sentinel-master",
           "sentinels",
@@ -55,12 +60,13 @@ final class StoreSettings {
     }
     RedisStoreConfig.Builder b = RedisStoreConfig.builder();
     int topologies =
-        (store.has("endpoint") ? 1 : 0)
+        (store.has("url") ? 1 : 0)
+            + (store.has("endpoint") ? 1 : 0)
             + (store.has("sentinels") ? 1 : 0)
             + (store.has("cluster") ? 1 : 0);
     if (topologies > 1) {
       throw new RateLimitConfigException(
-          "store: set one of endpoint, sentinels (with sentinel-master) or cluster, was "
+          "store: set one of url, endpoint, sentinels (with sentinel-master) or cluster, was "
               + topologies);
     }
     if (store.has("sentinels")) {
@@ -70,6 +76,22 @@ final class StoreSettings {
       b.sentinel(text(store, "sentinel-master", null), list(store, "sentinels"));
     } else if (store.has("cluster")) {
       b.cluster(list(store, "cluster"));
+    } else if (store.has("url")) {
+      RedisUrl url = RedisUrl.parse(text(store, "url", null));
+      b.standalone(url.endpoint());
+      if (url.tls()) {
+        b.tls();
+      }
+      if (url.password() != null && !store.has("password")) {
+        if (url.username() != null) {
+          b.credentials(url.username(), url.password());
+        } else {
+          b.password(url.password());
+        }
+      }
+      if (url.database() >= 0 && !store.has("database")) {
+        b.database(url.database());
+      }
     } else {
       b.standalone(text(store, "endpoint", "127.0.0.1:6379"));
     }

@@ -114,4 +114,46 @@ class GatewayConfigLoaderTest {
     assertThatThrownBy(() -> parse(base + "kind = \"redis\"\nsentinels = [\"h:26379\"]\n"))
         .hasMessage("store.sentinel-master is required with sentinels");
   }
+
+  @Test
+  void theLoggingTableAndTheWatchFlagAreRead() {
+    String base = "[gateway]\nupstream = \"http://x\"\n";
+    GatewayConfig defaults = parse(base);
+    assertThat(defaults.watch()).isFalse();
+    assertThat(defaults.logging()).isEqualTo(GatewayConfig.Logging.DEFAULT);
+
+    GatewayConfig set =
+        parse(
+            "[gateway]\nupstream = \"http://x\"\nwatch = true\n"
+                + "[logging]\nallowed-sampling = 100\nevents-per-second = 20\naccess-log = true\n");
+    assertThat(set.watch()).isTrue();
+    assertThat(set.logging()).isEqualTo(new GatewayConfig.Logging(100, 20, true));
+
+    assertThatThrownBy(() -> parse(base + "[logging]\nevents-per-second = 0\n"))
+        .hasMessage("logging.events-per-second must be >= 1, was 0");
+    assertThatThrownBy(() -> parse(base + "[logging]\naccess-log = \"yes\"\n"))
+        .hasMessage("logging.access-log must be true or false, was \"yes\"");
+    assertThatThrownBy(() -> parse(base + "[logging]\nlevel = \"debug\"\n"))
+        .hasMessageStartingWith("logging.level is not a known key");
+  }
+
+  @Test
+  void aRedisUrlGivesTheEndpointPasswordAndDatabase() {
+    String base = "[gateway]\nupstream = \"http://x\"\n[store]\nkind = \"redis\"\n";
+    assertThat(parse(base + "url = \"redis://:pw@cache.internal:6380/2\"\n").redis().toString())
+        .contains("cache.internal:6380");
+    assertThat(parse(base + "url = \"redis://cache.internal\"\n").redis().toString())
+        .contains("cache.internal:6379");
+    assertThatThrownBy(() -> parse(base + "url = \"http://:secret@cache:6379\"\n"))
+        .hasMessage(
+            "store.url must be redis://[[user]:password@]host[:port][/database] or rediss://...,"
+                + " was \"http://***@cache:6379\"");
+    assertThat(parse(base + "url = \"rediss://app:pw@cache:6390\"\n").redis().toString())
+        .contains("tls")
+        .contains("password=***");
+    assertThatThrownBy(() -> parse(base + "url = \"redis://cache/x\"\n"))
+        .hasMessageStartingWith("store.url must be redis://");
+    assertThatThrownBy(() -> parse(base + "url = \"redis://a\"\nendpoint = \"b:1\"\n"))
+        .hasMessageStartingWith("store: set one of url, endpoint");
+  }
 }

@@ -1,6 +1,7 @@
 package dev.sluice.http;
 
 import dev.sluice.ratelimit.RateLimitConfigException;
+import dev.sluice.ratelimit.config.RateLimitConfig;
 import dev.sluice.ratelimit.policy.AddressRange;
 import dev.sluice.ratelimit.policy.IpLiteral;
 import java.util.ArrayList;
@@ -67,6 +68,18 @@ public record ClientIdentity(
    */
   public static ClientIdentity socketPeer() {
     return builder().build();
+  }
+
+  /**
+   * The identity a loaded configuration's {@code [http.identity]} table describes (see {@code
+   * docs/http.md}); the socket peer when the table is absent.
+   *
+   * @param config the configuration
+   * @return the identity settings
+   * @throws RateLimitConfigException if the table breaks a rule
+   */
+  public static ClientIdentity from(RateLimitConfig config) {
+    return HttpConfig.identity(config.http());
   }
 
   /**

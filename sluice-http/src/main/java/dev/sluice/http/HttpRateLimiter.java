@@ -59,8 +59,8 @@ public final class HttpRateLimiter {
   private final AtomicBoolean listenerFailureLogged = new AtomicBoolean();
 
   private HttpRateLimiter(Builder b) {
-    this.enforcer = b.enforcer != null ? b.enforcer : PolicyEnforcer.create(b.policy, b.limiter);
-    this.time = b.limiter.timeSource();
+    this.enforcer = b.enforcer;
+    this.time = b.enforcer.timeSource();
     this.identity = b.identity;
     this.tokens = b.tokens;
     this.onInvalidToken = b.onInvalidToken;
@@ -90,9 +90,26 @@ public final class HttpRateLimiter {
    */
   public static Builder builder(RateLimitConfig config) {
     Builder b = new Builder(config.policy());
-    b.identity = HttpConfig.identity(config.http());
+    b.identity = ClientIdentity.from(config);
     b.limiter = RateLimiter.builder().store(MemoryStore.withMaxKeys(config.maxKeys())).build();
     b.maxPenalized = config.maxPenalizedClients();
+    return b;
+  }
+
+  /**
+   * Starts a limiter that decides through an existing enforcer: its policy, limiter, counters and
+   * penalties are shared, so a configuration reload can change identity, token or header settings
+   * by building a new limiter on the old enforcer without losing any state. A new policy is put in
+   * force with {@link PolicyEnforcer#reload}.
+   *
+   * @param enforcer the enforcer to share
+   * @return a builder; its {@link Builder#limiter} setting is ignored
+   */
+  public static Builder builder(PolicyEnforcer enforcer) {
+    Objects.requireNonNull(enforcer, "enforcer");
+    Builder b = new Builder(enforcer.policy());
+    b.enforcer = enforcer;
+    b.limiter = null;
     return b;
   }
 
@@ -228,7 +245,10 @@ public final class HttpRateLimiter {
      * @return this builder
      */
     public Builder limiter(RateLimiter limiter) {
-      this.limiter = Objects.requireNonNull(limiter, "limiter");
+      Objects.requireNonNull(limiter, "limiter");
+      if (enforcer == null) {
+        this.limiter = limiter;
+      }
       return this;
     }
 

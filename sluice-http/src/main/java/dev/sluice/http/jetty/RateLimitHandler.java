@@ -6,6 +6,7 @@ import dev.sluice.http.HttpRequestView;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
@@ -26,7 +27,7 @@ import org.eclipse.jetty.util.URIUtil;
  * }</pre>
  */
 public final class RateLimitHandler extends Handler.Wrapper {
-  private final HttpRateLimiter limiter;
+  private final Supplier<HttpRateLimiter> limiter;
 
   /**
    * A handler that wraps nothing yet; set the child with {@link #setHandler}.
@@ -34,7 +35,7 @@ public final class RateLimitHandler extends Handler.Wrapper {
    * @param limiter the limiter
    */
   public RateLimitHandler(HttpRateLimiter limiter) {
-    this.limiter = Objects.requireNonNull(limiter, "limiter");
+    this.limiter = fixed(limiter);
   }
 
   /**
@@ -45,21 +46,38 @@ public final class RateLimitHandler extends Handler.Wrapper {
    */
   public RateLimitHandler(HttpRateLimiter limiter, Handler next) {
     super(next);
-    this.limiter = Objects.requireNonNull(limiter, "limiter");
+    this.limiter = fixed(limiter);
   }
 
   /**
-   * The limiter this handler applies.
+   * A handler in front of {@code next} that asks {@code limiter} for the limiter to apply on every
+   * request, so a reload can swap it (an {@code AtomicReference::get}, say) while requests flow.
+   *
+   * @param limiter gives the limiter in force; read once per request, must not return null
+   * @param next the handler allowed requests go to
+   */
+  public RateLimitHandler(Supplier<HttpRateLimiter> limiter, Handler next) {
+    super(next);
+    this.limiter = Objects.requireNonNull(limiter, "limiter");
+  }
+
+  private static Supplier<HttpRateLimiter> fixed(HttpRateLimiter limiter) {
+    Objects.requireNonNull(limiter, "limiter");
+    return () -> limiter;
+  }
+
+  /**
+   * The limiter this handler applies now.
    *
    * @return the limiter
    */
   public HttpRateLimiter limiter() {
-    return limiter;
+    return limiter.get();
   }
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) throws Exception {
-    HttpOutcome outcome = limiter.decide(new View(request));
+    HttpOutcome outcome = limiter.get().decide(new View(request));
     HttpFields.Mutable headers = response.getHeaders();
     outcome.forEachHeader(headers::put);
     if (outcome.proceed()) {
