@@ -19,11 +19,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,17 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
  * every line follows the format's grammar, and the number of series does not grow with clients.
  */
 class PrometheusScrapeTest {
-  private static final String NAME = "[a-zA-Z_:][a-zA-Z0-9_:]*";
-  private static final String LABEL = "[a-zA-Z_][a-zA-Z0-9_]*=\"(?:[^\"\\\\\\n]|\\\\[\\\\\"n])*\"";
-  private static final String VALUE =
-      "(?:[+-]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][+-]?\\d+)?|NaN|[+-]Inf)";
-  private static final Pattern SAMPLE =
-      Pattern.compile(
-          NAME + "(?:\\{(?:" + LABEL + "(?:," + LABEL + ")*,?)?\\})? " + VALUE + "(?: -?\\d+)?");
-  private static final Pattern HELP = Pattern.compile("# HELP " + NAME + "(?: .*)?");
-  private static final Pattern TYPE =
-      Pattern.compile("# TYPE " + NAME + " (?:counter|gauge|histogram|summary|untyped)");
-
   private final ManualTimeSource time = new ManualTimeSource();
 
   @Test
@@ -86,7 +73,7 @@ class PrometheusScrapeTest {
         limiter.decide(request("192.168.0.1"));
       }
       String before = registry.scrape();
-      assertValidExposition(before);
+      Exposition.assertValid(before);
       assertThat(before)
           .contains("sluice_ratelimit_decisions_total{")
           .contains("sluice_ratelimit_decision_duration_seconds_bucket{")
@@ -102,8 +89,8 @@ class PrometheusScrapeTest {
         }
       }
       String after = registry.scrape();
-      assertValidExposition(after);
-      assertThat(series(after)).isEqualTo(series(before));
+      Exposition.assertValid(after);
+      assertThat(Exposition.series(after)).isEqualTo(Exposition.series(before));
       assertThat(after)
           .contains(
               "sluice_ratelimit_decisions_total{outcome=\"denied\",policy=\"public-api\","
@@ -115,28 +102,5 @@ class PrometheusScrapeTest {
 
   private static HttpRequestView request(String peer) {
     return HttpRequestView.of("GET", "/items", peer, Map.of());
-  }
-
-  private static List<String> series(String exposition) {
-    List<String> names = new ArrayList<>();
-    for (String line : exposition.split("\n")) {
-      if (!line.startsWith("#") && !line.isEmpty()) {
-        names.add(line.substring(0, line.lastIndexOf(' ')));
-      }
-    }
-    return names;
-  }
-
-  private static void assertValidExposition(String exposition) {
-    assertThat(exposition).endsWith("\n");
-    for (String line : exposition.split("\n")) {
-      assertThat(
-              line.isEmpty()
-                  || HELP.matcher(line).matches()
-                  || TYPE.matcher(line).matches()
-                  || SAMPLE.matcher(line).matches())
-          .as("exposition line: %s", line)
-          .isTrue();
-    }
   }
 }
