@@ -65,6 +65,7 @@ public final class Gateway implements AutoCloseable {
   private final GatewayConfig startConfig;
   private final RedisStore redis;
   private final TimeSource time;
+  private volatile boolean closing;
 
   /** The configuration in force: its number (1 at start), when it was loaded, what it says. */
   record ConfigVersion(int number, Instant loadedAt, GatewayConfig config) {}
@@ -300,6 +301,14 @@ public final class Gateway implements AutoCloseable {
   }
 
   /**
+   * Whether the gateway decides requests as configured, and why: what {@code GET /readyz} answers
+   * (see {@link Readiness}). With Redis, it sends one PING.
+   */
+  Readiness readiness() {
+    return Readiness.of(closing, redis);
+  }
+
+  /**
    * Blocks until the gateway stops.
    *
    * @throws InterruptedException if interrupted while waiting
@@ -308,9 +317,13 @@ public final class Gateway implements AutoCloseable {
     server.join();
   }
 
-  /** Stops accepting, lets requests in flight finish (up to 10 s), then stops both listeners. */
+  /**
+   * Stops accepting, lets requests in flight finish (up to 10 s), then stops both listeners; {@code
+   * /readyz} answers 503 meanwhile.
+   */
   @Override
   public void close() {
+    closing = true;
     stopQuietly(server);
     stopQuietly(adminServer);
     if (redis != null) {
