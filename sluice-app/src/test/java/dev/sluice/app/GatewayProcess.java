@@ -151,16 +151,31 @@ final class GatewayProcess implements AutoCloseable {
 
   /** A public request to {@code path}, from this test's address. */
   HttpResponse<String> get(String path) throws IOException, InterruptedException {
-    return CLIENT.send(
-        HttpRequest.newBuilder(publicUri.resolve(path)).timeout(TIMEOUT).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return get(path, null);
+  }
+
+  /**
+   * A public request to {@code path} on behalf of {@code client} ({@code X-Forwarded-For}, which a
+   * gateway that trusts 127.0.0.1 counts as the client), or from this test's address when null.
+   */
+  HttpResponse<String> get(String path, String client) throws IOException, InterruptedException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(publicUri.resolve(path)).timeout(TIMEOUT);
+    if (client != null) {
+      request.header("X-Forwarded-For", client);
+    }
+    return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** How many of {@code n} public requests to {@code path}, sent one after another, got 200. */
   int passed(String path, int n) throws IOException, InterruptedException {
+    return passed(path, n, null);
+  }
+
+  /** Like {@link #passed(String, int)}, on behalf of {@code client}. */
+  int passed(String path, int n, String client) throws IOException, InterruptedException {
     int ok = 0;
     for (int i = 0; i < n; i++) {
-      if (get(path).statusCode() == 200) {
+      if (get(path, client).statusCode() == 200) {
         ok++;
       }
     }
