@@ -11,6 +11,7 @@ import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code sluice gateway}: the rate-limit gateway in front of an upstream. SIGHUP reloads the
- * configuration file; SIGTERM or Ctrl-C stops it gracefully.
+ * configuration file; SIGTERM or Ctrl-C stops it gracefully and exits 0.
  */
 @Command(
     name = "gateway",
@@ -58,15 +59,19 @@ final class GatewayCommand implements Callable<Integer> {
     load(config);
     Gateway gateway = Gateway.fromFile(config, System.getenv());
     CountDownLatch stopped = new CountDownLatch(1);
+    AtomicBoolean closing = new AtomicBoolean();
+    Runnable stop =
+        () -> {
+          if (closing.compareAndSet(false, true)) {
+            gateway.close();
+          }
+          stopped.countDown();
+        };
     gateway.start();
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  gateway.close();
-                  stopped.countDown();
-                },
-                "sluice-gateway-shutdown"));
+    // SIGTERM and Ctrl-C drain and then exit 0; the hook covers every other way the JVM ends
+    Runtime.getRuntime().addShutdownHook(new Thread(stop, "sluice-gateway-shutdown"));
+    onSignal("TERM", stop);
+    onSignal("INT", stop);
     onSignal(
         "HUP",
         () -> {

@@ -16,8 +16,9 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * The admin listener's endpoints: {@code GET /metrics} (Prometheus text), {@code GET /healthz},
- * {@code GET /readyz}, {@code POST /admin/reload}, {@code GET /admin/config}. With a token set,
- * every endpoint but the two health checks requires {@code Authorization: Bearer <token>}.
+ * {@code GET /readyz} ({@link Readiness}), {@code POST /admin/reload}, {@code GET /admin/config}.
+ * With a token set, every endpoint but the two health checks requires {@code Authorization: Bearer
+ * <token>}.
  */
 final class AdminHandler extends Handler.Abstract {
   private static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
@@ -38,8 +39,12 @@ final class AdminHandler extends Handler.Abstract {
     String path = Request.getPathInContext(request);
     String method = request.getMethod();
     switch (path) {
-      case "/healthz", "/readyz" -> {
+      case "/healthz" -> {
         return write(response, callback, 200, JSON, "{\"status\":\"ok\"}");
+      }
+      case "/readyz" -> {
+        Readiness ready = gateway.readiness();
+        return write(response, callback, ready.status(), JSON, ready.body());
       }
       default -> {
         // every other endpoint needs the token, when one is set

@@ -77,6 +77,7 @@ public final class Gateway implements AutoCloseable {
   private final RedisStore redis;
   private final TimeSource time;
   private final ConfigWatcher watcher;
+  private volatile boolean closing;
 
   /** The configuration in force: its number (1 at start), when it was loaded, what it says. */
   record ConfigVersion(
@@ -376,6 +377,14 @@ public final class Gateway implements AutoCloseable {
   }
 
   /**
+   * Whether the gateway decides requests as configured, and why: what {@code GET /readyz} answers
+   * (see {@link Readiness}). With Redis, it sends one PING.
+   */
+  Readiness readiness() {
+    return Readiness.of(closing, redis);
+  }
+
+  /**
    * Blocks until the gateway stops.
    *
    * @throws InterruptedException if interrupted while waiting
@@ -384,9 +393,13 @@ public final class Gateway implements AutoCloseable {
     server.join();
   }
 
-  /** Stops accepting, lets requests in flight finish (up to 10 s), then stops both listeners. */
+  /**
+   * Stops accepting, lets requests in flight finish (up to 10 s), then stops both listeners; {@code
+   * /readyz} answers 503 meanwhile.
+   */
   @Override
   public void close() {
+    closing = true;
     if (watcher != null) {
       watcher.close();
     }

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * One Lettuce client and its single shared connection for a {@link RedisStore}, built for the
@@ -44,10 +45,11 @@ final class RedisLink implements AutoCloseable {
   private final AtomicBoolean connecting = new AtomicBoolean();
   private volatile boolean closed;
 
-  /** A live connection and its command interface. */
+  /** A live connection, its script commands and its PING. */
   private record Session(
       StatefulConnection<String, String> connection,
-      RedisScriptingCommands<String, String> scripting) {}
+      RedisScriptingCommands<String, String> scripting,
+      Supplier<String> ping) {}
 
   private RedisLink(
       RedisStoreConfig config,
@@ -148,11 +150,11 @@ final class RedisLink implements AutoCloseable {
     if (client instanceof RedisClusterClient cluster) {
       StatefulRedisClusterConnection<String, String> connection = cluster.connect();
       connection.setTimeout(config.commandTimeout());
-      fresh = new Session(connection, connection.sync());
+      fresh = new Session(connection, connection.sync(), connection.sync()::ping);
     } else {
       StatefulRedisConnection<String, String> connection = ((RedisClient) client).connect();
       connection.setTimeout(config.commandTimeout());
-      fresh = new Session(connection, connection.sync());
+      fresh = new Session(connection, connection.sync(), connection.sync()::ping);
     }
     if (closed) {
       fresh.connection().close();
@@ -224,6 +226,19 @@ final class RedisLink implements AutoCloseable {
     } catch (RedisNoScriptException missing) {
       onScriptReload.run();
       return scripting.eval(DecideScript.SOURCE, ScriptOutputType.MULTI, keys, args);
+    }
+  }
+
+  /** Sends PING on the shared connection: true when Redis answered within the command timeout. */
+  boolean ping() {
+    Session current = session.get();
+    if (current == null) {
+      return false;
+    }
+    try {
+      return "PONG".equals(current.ping().get());
+    } catch (RuntimeException e) {
+      return false;
     }
   }
 

@@ -338,6 +338,17 @@ public final class RedisStore implements LimitStore, AutoCloseable {
   }
 
   /**
+   * Asks Redis whether it is there: one {@code PING} on the store's connection, bounded by the
+   * command timeout. A probe for readiness checks: it bypasses the breaker and counts in no
+   * statistic, so it never changes how decisions are made.
+   *
+   * @return true when Redis answered {@code PONG}
+   */
+  public boolean ping() {
+    return link.ping();
+  }
+
+  /**
    * The state of the circuit breaker around Redis.
    *
    * @return the state
