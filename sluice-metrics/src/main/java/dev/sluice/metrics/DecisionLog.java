@@ -86,11 +86,18 @@ public final class DecisionLog implements DecisionListener {
     b.addKeyValue("client_id", event.identity())
         .addKeyValue("method", event.method())
         .addKeyValue("endpoint", event.path())
-        .addKeyValue("outcome", TagValues.of(event.outcome()))
-        .addKeyValue("rule", event.ruleId())
-        .addKeyValue("tier", event.tier())
-        .addKeyValue("limit", event.limitId())
-        .addKeyValue("quota", event.quota())
+        .addKeyValue("outcome", TagValues.of(event.outcome()));
+    // absent rather than "null": a request that matched no rule, or a tierless policy
+    if (event.ruleId() != null) {
+      b.addKeyValue("rule", event.ruleId());
+    }
+    if (event.tier() != null) {
+      b.addKeyValue("tier", event.tier());
+    }
+    if (event.limitId() != null) {
+      b.addKeyValue("limit", event.limitId());
+    }
+    b.addKeyValue("quota", event.quota())
         .addKeyValue("current_count", currentCount(event))
         .addKeyValue("remaining", event.remaining())
         .addKeyValue("retry_after_seconds", retryAfterSeconds(event.retryAfterNanos()))

@@ -97,6 +97,26 @@ class DecisionLogTest {
   }
 
   @Test
+  void aRequestThatMatchedNoRuleHasNoRuleFieldRatherThanNull() {
+    HttpRateLimiter limiter =
+        HttpRateLimiter.builder(
+                Policy.builder()
+                    .defaults(List.of(Limit.of("per-minute", 1, Duration.ofMinutes(1))))
+                    .build())
+            .limiter(RateLimiter.builder().timeSource(time).build())
+            .listener(DecisionLog.builder().logger(logger).timeSource(time).build())
+            .build();
+    limiter.decide(search("203.0.113.8"));
+    limiter.decide(search("203.0.113.8"));
+
+    assertThat(events.list).hasSize(1);
+    assertThat(fields(events.list.get(0)))
+        .doesNotContainKey("rule")
+        .containsEntry("limit", "per-minute")
+        .doesNotContainValue(null);
+  }
+
+  @Test
   void allowedRequestsAreSampledOneInN() {
     HttpRateLimiter limiter =
         limiter(DecisionLog.builder().logger(logger).timeSource(time).allowedSampling(2).build());
