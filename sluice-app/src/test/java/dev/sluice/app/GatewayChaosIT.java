@@ -60,6 +60,8 @@ class GatewayChaosIT {
         sentinels = ["%s"]
         fail-mode = "closed"
         command-timeout = "%dms"
+        breaker-open-delay = "200ms"
+        reconnect-delay-max = "100ms"
         """
             .formatted(
                 SentinelTopology.MASTER, sentinels.sentinel.endpoint(), COMMAND_TIMEOUT.toMillis());

@@ -13,7 +13,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * One master, one replica and one sentinel (quorum 1, the master down after 1 s without answer),
+ * One master, one replica and one sentinel (quorum 1, the master down after 300 ms without answer),
  * started and waited for until the sentinel knows the replica, as {@code sluice-redis}' {@code
  * SentinelIT} sets them up.
  */
@@ -32,7 +32,7 @@ final class SentinelTopology implements AutoCloseable {
     sentinel =
         RedisNode.sentinel(
             "sentinel monitor " + MASTER + " " + master.host() + " " + master.port() + " 1",
-            "sentinel down-after-milliseconds " + MASTER + " 1000",
+            "sentinel down-after-milliseconds " + MASTER + " 300",
             "sentinel failover-timeout " + MASTER + " 5000");
     admin = RedisClient.create(sentinel.uri());
     commands = admin.connect().sync();

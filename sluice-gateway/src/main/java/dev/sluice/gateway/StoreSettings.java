@@ -1,6 +1,7 @@
 package dev.sluice.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.breaker.CircuitBreakerConfig;
 import dev.sluice.ratelimit.RateLimitConfigException;
 import dev.sluice.redis.FailureMode;
 import dev.sluice.redis.RedisStoreConfig;
@@ -31,7 +32,9 @@ final class StoreSettings {
           "fail-mode",
           "fallback-nodes",
           "command-timeout",
-          "connect-timeout");
+          "connect-timeout",
+          "reconnect-delay-max",
+          "breaker-open-delay");
 
   private StoreSettings() {}
 
@@ -112,6 +115,19 @@ final class StoreSettings {
     }
     if (store.has("connect-timeout")) {
       b.connectTimeout(duration(store, "connect-timeout"));
+    }
+    if (store.has("reconnect-delay-max")) {
+      b.reconnectDelayMax(duration(store, "reconnect-delay-max"));
+    }
+    if (store.has("breaker-open-delay")) {
+      // how long the fail mode answers alone before Redis is tried again (then up to 5x that)
+      Duration open = duration(store, "breaker-open-delay");
+      b.breaker(
+          CircuitBreakerConfig.builder()
+              .consecutiveFailures(5)
+              .openDelay(open)
+              .maxOpenDelay(open.multipliedBy(5))
+              .build());
     }
     b.onFailure(
         switch (text(store, "fail-mode", "fallback")) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.http.HeaderDialect;
 import dev.sluice.ratelimit.RateLimitConfigException;
+import dev.sluice.redis.RedisStoreConfig;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -104,6 +105,14 @@ class GatewayConfigLoaderTest {
     assertThat(parse("[gateway]\nupstream = \"http://x\"\n").redis()).isNull();
     assertThat(parse(base + "kind = \"redis\"\nendpoint = \"10.0.0.5:6379\"\n").redis())
         .isNotNull();
+    RedisStoreConfig tuned =
+        parse(
+                base
+                    + "kind = \"redis\"\nbreaker-open-delay = \"200ms\"\n"
+                    + "reconnect-delay-max = \"100ms\"\n")
+            .redis();
+    assertThat(tuned.breaker().openDelay()).isEqualTo(Duration.ofMillis(200));
+    assertThat(tuned.reconnectDelayMax()).isEqualTo(Duration.ofMillis(100));
     assertThatThrownBy(() -> parse(base + "kind = \"etcd\"\n"))
         .hasMessage("store.kind must be memory or redis, was \"etcd\"");
     assertThatThrownBy(() -> parse(base + "kind = \"redis\"\nfail-mode = \"maybe\"\n"))
