@@ -18,6 +18,8 @@ final class CallMeter {
   private final AtomicLongArray failures = new AtomicLongArray(BUCKETS);
   private final AtomicLongArray stamps = new AtomicLongArray(BUCKETS);
   private final AtomicLong total = new AtomicLong();
+  private final AtomicLong sinceMark = new AtomicLong();
+  private volatile long mark = Long.MIN_VALUE;
   private final long origin;
   private volatile long smoothedRoundTrip;
 
@@ -30,8 +32,19 @@ final class CallMeter {
 
   /** Records one success completed at {@code now} after {@code roundTrip} nanoseconds. */
   void record(long now, long roundTrip) {
+    record(now, roundTrip, now - Math.max(0, roundTrip));
+  }
+
+  /**
+   * Records one success completed at {@code now} after {@code roundTrip} nanoseconds, of a call
+   * whose dispatch slot was booked at {@code booked} ({@link Long#MIN_VALUE}: unknown).
+   */
+  void record(long now, long roundTrip, long booked) {
     counts.incrementAndGet(slot(now));
     total.incrementAndGet();
+    if (booked >= mark) {
+      sinceMark.incrementAndGet();
+    }
     if (roundTrip > 0) {
       long average = smoothedRoundTrip;
       smoothedRoundTrip = average == 0 ? roundTrip : average + (roundTrip - average) / 8;
@@ -80,6 +93,20 @@ final class CallMeter {
     long elapsed = (span - 1) * BUCKET_NANOS + (now - origin) % BUCKET_NANOS;
     long covered = Math.min(elapsed, now - origin);
     return covered <= 0 ? 0 : sum * 1e9 / covered;
+  }
+
+  /**
+   * From now on, {@link #sinceMark} counts only the successes of calls booked at or after {@code
+   * now}: what a step of the slow start must see before the next.
+   */
+  void mark(long now) {
+    mark = now;
+    sinceMark.set(0);
+  }
+
+  /** The successes of calls booked since the latest {@link #mark}. */
+  long sinceMark() {
+    return sinceMark.get();
   }
 
   /** Every success recorded so far. */

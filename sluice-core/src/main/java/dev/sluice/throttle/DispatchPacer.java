@@ -12,6 +12,10 @@ import java.util.random.RandomGenerator;
  * <p>The interval in force is the larger of the adaptive interval and the spacing asked for by the
  * server's rate-limit headers. A pause (from {@code Retry-After}) moves every slot to its end.
  *
+ * <p>When the adaptive interval changes, the next free slot moves with it, so the first dispatch
+ * after a slow-down already keeps the new spacing from the last one booked (a server with no burst
+ * allowance refuses a call that follows its predecessor at the old, shorter spacing).
+ *
  * <p>Jitter shifts only the first slot of a train (a dispatch that found the pacer idle), by up to
  * the jitter fraction of the interval; later slots follow it exactly one interval apart. Separate
  * clients thus fall out of lock step, while the gaps of one client never shrink below the interval
@@ -70,8 +74,20 @@ final class DispatchPacer {
     return serverSpacingUntil > now ? Math.max(adaptive, serverSpacingNanos) : adaptive;
   }
 
-  void setAdaptiveInterval(long nanos) {
+  /**
+   * Sets the adaptive interval; while both the old and the new interval pace, the next free slot
+   * moves by their difference (never below the server's spacing in force).
+   */
+  void setAdaptiveInterval(long nanos, long now) {
+    long old = adaptiveIntervalNanos;
     adaptiveIntervalNanos = nanos;
+    if (old > 0 && nanos > 0 && nanos != old) {
+      long server = serverSpacing(now);
+      long delta = Math.max(nanos, server) - Math.max(old, server);
+      if (delta != 0) {
+        nextFree.getAndUpdate(free -> free == Long.MIN_VALUE ? free : saturatedAdd(free, delta));
+      }
+    }
   }
 
   long adaptiveInterval() {

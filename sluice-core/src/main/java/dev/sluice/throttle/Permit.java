@@ -46,6 +46,7 @@ public final class Permit implements AutoCloseable {
   private final TokenWindow.Spend spend;
   private final ServerTokenQuota.Reservation served;
   private final long startNanos;
+  private final long bookedNanos;
   private final CircuitPermit circuit;
   private Duration retryAfter;
   private static final VarHandle CLOSED;
@@ -71,7 +72,7 @@ public final class Permit implements AutoCloseable {
       TokenWindow.Spend spend,
       long startNanos,
       CircuitPermit circuit) {
-    this(owner, generation, spend, null, startNanos, circuit);
+    this(owner, generation, spend, null, startNanos, startNanos, circuit);
   }
 
   Permit(
@@ -80,8 +81,10 @@ public final class Permit implements AutoCloseable {
       TokenWindow.Spend spend,
       ServerTokenQuota.Reservation served,
       long startNanos,
+      long bookedNanos,
       CircuitPermit circuit) {
     this.served = served;
+    this.bookedNanos = bookedNanos;
     this.circuit = circuit;
     this.owner = owner;
     this.generation = generation;
@@ -183,6 +186,14 @@ public final class Permit implements AutoCloseable {
 
   long tokens() {
     return tokens;
+  }
+
+  /**
+   * When the call's dispatch slot was booked (at the rate in force then), or {@link Long#MIN_VALUE}
+   * if the clock was not read.
+   */
+  long bookedNanos() {
+    return bookedNanos;
   }
 
   /** When the call was dispatched, or {@link Long#MIN_VALUE} if the clock was not read. */

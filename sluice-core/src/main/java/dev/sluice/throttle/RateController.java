@@ -15,19 +15,25 @@ import java.util.List;
  * <ul>
  *   <li><b>Slow start.</b> Against an unknown server it starts at the initial rate and concurrency
  *       (2 calls per second, 1 call in flight by default) and doubles the rate after every step of
- *       at least 250 ms (and one round trip) that saw two successes, until the first failure or the
- *       first response whose headers state the server's rate.
+ *       at least 250 ms (and one round trip) that saw two successes of calls booked at the current
+ *       rate, until the first failure or the first response whose headers state the server's rate.
  *   <li><b>Concurrency follows the rate.</b> Once a round trip is known, concurrency is what the
  *       rate needs over twice the round trip, plus one, up to the maximum: callers beyond it wait
  *       at the gate instead of holding dispatch slots booked far ahead.
  *   <li><b>Slow down in proportion.</b> When the failures in the window reach the threshold, the
- *       rate becomes 90% of the success rate the server actually accepted (measured over at least a
- *       second), which also becomes the known maximum; it halves if nothing succeeded. Failures of
- *       calls dispatched before the latest slow-down measure the old rate and are not counted.
- *   <li><b>Recover, then probe.</b> After the hold ({@code coolingPeriod}), and only while callers
- *       are actually waiting for the rate, it closes half the distance to the known maximum per
- *       second; from there it probes upward, 0.5% per second at first, the gain doubling every 2.5
- *       s without a failure (at most 20% per second), so a raised limit is followed within seconds.
+ *       known maximum becomes what the server took (the rate sent, if it refused few; what it
+ *       admitted, if it refused many), at most 95% of the rate that failed and at least half of it
+ *       (a quarter in slow start), or the rate held without failure for the last {@code max(2 s, 10
+ *       calls)} if that is higher; the rate becomes 90% of the known maximum. Failures of calls
+ *       booked before the latest slow-down measure the old rate and are not counted, and a call
+ *       whose slot was booked before it books again at the new spacing.
+ *   <li><b>Recover, then search, then probe.</b> After the hold ({@code coolingPeriod}), and only
+ *       while callers are actually waiting for the rate, it closes half the distance to the known
+ *       maximum per second. It stays there until a probe is worth its refusal (60 calls, fewer
+ *       while the rate that failed is more than 10% above), then closes a quarter of the distance
+ *       to the rate that failed per second. Past that rate without a failure, the limit rose: it
+ *       probes upward, 0.5% per second at first, the gain doubling every 2.5 s without a failure
+ *       (at most 20% per second), so a raised limit is followed within seconds.
  *   <li>The known maximum is forgotten after {@code safeCeilingDecay} without a failure.
  * </ul>
  */
@@ -51,6 +57,14 @@ final class RateController {
   private static final double HEADROOM = 2.0;
   private static final double EDGE_SHARE = 0.2;
   private static final double SERVER_FLOOR = 0.8;
+  private static final long HELD_NANOS = 2_000_000_000L;
+  private static final double HELD_CALLS = 10;
+  private static final double BELOW_FAILED = 0.95;
+  private static final double BRACKET_PER_SECOND = 0.25;
+  private static final double BRACKET_DONE = 0.99;
+  private static final double PROBE_SPACING_CALLS = 60;
+  private static final double WIDE_BRACKET = 0.1;
+  private static final int HISTORY = 64;
 
   private final int maxConcurrency;
   private final double minRate;
@@ -72,12 +86,17 @@ final class RateController {
   private long lastTick;
   private long probeSince;
   private long stepAt;
-  private long successesAtStep;
   private double serverRate;
   private long serverRateUntil = Long.MIN_VALUE;
   private long lastFailure;
   private boolean failedSinceDecay;
   private Adjustment last;
+  private double failedRate = Double.NaN;
+  private long probeAfter;
+  private final double[] historyRates = new double[HISTORY];
+  private final long[] historyTimes = new long[HISTORY];
+  private int historyNext;
+  private int historySize;
 
   RateController(ThrottleConfig config, CallMeter meter, long now) {
     this.maxConcurrency = config.maxConcurrency();
@@ -126,6 +145,7 @@ final class RateController {
     }
     prune(now);
     failures.addLast(now);
+    double held = heldRate(now, lastFailure);
     lastFailure = now;
     failedSinceDecay = true;
     if (failures.size() < failureThreshold) {
@@ -147,19 +167,37 @@ final class RateController {
       // admitted what it could, and that is the limit
       base = refused <= EDGE_SHARE * sent ? sent : admitted;
       if (Double.isFinite(rate)) {
-        // one slow-down never cuts below half the rate in force: the window may reach back to
-        // before the last rise, and in slow start the step before the last passed without failure
-        base = Math.max(base, rate / 2);
+        // one slow-down never cuts below half the rate in force (a quarter in slow start): the
+        // window may reach back to before the last rise, and in slow start the step before the
+        // last passed without failure, though perhaps only on the server's burst allowance
+        base = Math.max(base, rate / (slowStart ? 4 : 2));
         base = Math.min(rate, base);
+        // a burst allowance lets a rate above the limit pass for a while: the rate that failed is
+        // above the limit, and so is what was sent just before, so the maximum stays below it
+        base = Math.min(base, rate * BELOW_FAILED);
       }
       knownMax = base;
-      rate = base * DECREASE;
+      if (Double.isFinite(oldRate)) {
+        // the limit lies between what was held without failure and what failed: recovery
+        // returns to the first, probing searches the gap up to the second
+        double clean = Math.min(held, oldRate * BELOW_FAILED);
+        if (clean > knownMax) {
+          knownMax = clean;
+        }
+      }
+      rate = knownMax * DECREASE;
       if (serverRateUntil > now) {
         // the server stated its sustained rate: refusals near it come from arrival jitter, which
         // a fifth of slack absorbs; never fall further below what it said
         rate = Math.max(rate, serverRate * SERVER_FLOOR);
         knownMax = Math.max(knownMax, rate);
       }
+    }
+    if (Double.isFinite(oldRate)) {
+      failedRate = oldRate;
+      double gap = (failedRate - knownMax) / knownMax;
+      double calls = PROBE_SPACING_CALLS * Math.min(1, WIDE_BRACKET / Math.max(gap, 1e-9));
+      probeAfter = now + Math.max(holdNanos, (long) (calls / knownMax * 1e9));
     }
     rate = Math.max(minRate, Math.min(maxRate, rate));
     slowStart = false;
@@ -211,6 +249,7 @@ final class RateController {
     if (failedSinceDecay && !Double.isNaN(knownMax) && now >= lastFailure + decayNanos) {
       int oldCeiling = ceilingConcurrency();
       knownMax = Double.NaN;
+      failedRate = Double.NaN;
       failedSinceDecay = false;
       probeSince = now;
       steps = new ArrayList<>();
@@ -226,12 +265,13 @@ final class RateController {
     double oldRate = rate;
     if (constrained && Double.isFinite(rate)) {
       if (slowStart) {
-        long successes = meter.total();
-        if (successes - successesAtStep >= 2
+        // a step needs two successes of calls sent at the current rate: successes of calls sent
+        // before it say nothing about whether the server takes it
+        if (meter.sinceMark() >= 2
             && now - stepAt >= Math.max(SLOW_START_STEP_NANOS, roundTrip())) {
           rate = Math.min(maxRate, rate * 2);
           stepAt = now;
-          successesAtStep = successes;
+          meter.mark(now);
         }
       } else if (now >= holdUntil) {
         grow(now, elapsed / 1e9);
@@ -241,6 +281,7 @@ final class RateController {
       }
     }
     concurrency = derivedConcurrency(now);
+    remember(now);
     if (rate != oldRate || concurrency != oldConcurrency) {
       if (steps.isEmpty()) {
         steps = new ArrayList<>();
@@ -264,9 +305,18 @@ final class RateController {
       double gap = knownMax - rate;
       rate += gap * Math.min(1, RECOVERY_PER_SECOND * seconds) + knownMax * 0.01 * seconds;
       probeSince = now;
+    } else if (!Double.isNaN(failedRate) && now < probeAfter) {
+      probeSince = now; // hold below the rate that failed until the probe is worth its refusal
+    } else if (!Double.isNaN(failedRate) && rate < failedRate * BRACKET_DONE) {
+      // search the gap up to the rate that failed: it costs at most the one refusal at the limit
+      double gap = failedRate - rate;
+      rate += gap * Math.min(1, BRACKET_PER_SECOND * seconds);
+      probeSince = now;
     } else {
-      // a slow limit is probed gently: each probe above it costs a refused call, so the gain and
-      // its doubling are measured in calls as well as in seconds
+      // past the rate that failed (the limit rose, or the failure was noise): probe from here, a
+      // slow limit gently: each probe above it costs a refused call, so the gain and its doubling
+      // are measured in calls as well as in seconds
+      failedRate = Double.NaN;
       double probing = (now - probeSince) / 1e9;
       double doubling = Math.max(PROBE_DOUBLING_SECONDS, PROBE_DOUBLING_CALLS / rate);
       double start = PROBE_GAIN * Math.min(1, rate / PROBE_FULL_GAIN_RATE);
@@ -274,6 +324,39 @@ final class RateController {
       rate *= 1 + gain * seconds;
     }
     rate = Math.min(maxRate, rate);
+  }
+
+  /**
+   * The lowest rate in force over the last {@code max(2 s, 10 calls)}, if that span saw no failure
+   * and the history reaches back that far; otherwise NaN.
+   */
+  private double heldRate(long now, long previousFailure) {
+    if (!Double.isFinite(rate) || rate <= 0) {
+      return Double.NaN;
+    }
+    long span = Math.max(HELD_NANOS, (long) (HELD_CALLS / rate * 1e9));
+    long since = now - span;
+    if (failedSinceDecay && previousFailure > since) {
+      return Double.NaN;
+    }
+    double lowest = rate;
+    boolean reaches = false;
+    for (int i = 0; i < historySize; i++) {
+      long at = historyTimes[i];
+      if (at >= since) {
+        lowest = Math.min(lowest, historyRates[i]);
+      } else {
+        reaches = true;
+      }
+    }
+    return reaches ? lowest : Double.NaN;
+  }
+
+  private void remember(long now) {
+    historyRates[historyNext] = rate;
+    historyTimes[historyNext] = now;
+    historyNext = (historyNext + 1) % HISTORY;
+    historySize = Math.min(HISTORY, historySize + 1);
   }
 
   /** The earliest ticker reading at which {@link #review} could change something. */

@@ -243,8 +243,11 @@ public final class Throttle {
       if (!timed && pacer.active()) {
         now = time.nanoTime(); // pacing began while this caller was on its way
       }
+      // the generation is taken with the slot: a call booked before a slow-down measures the old
+      // rate; if a slow-down came while it waited, it books again at the new spacing
+      long booked = generation;
       long dispatchAt = now == Long.MIN_VALUE ? now : pacer.reserve(now);
-      if (dispatchAt > now) {
+      while (dispatchAt > now) {
         if (pacer.adaptiveBinds(now)) {
           markConstrained();
         }
@@ -253,8 +256,14 @@ public final class Throttle {
         }
         time.sleepUntil(dispatchAt);
         checkAccepting();
+        if (generation == booked) {
+          break;
+        }
+        booked = generation;
+        now = time.nanoTime();
+        dispatchAt = pacer.reserve(now);
       }
-      return new Permit(this, generation, spend, served, dispatchAt, circuitPermission());
+      return new Permit(this, booked, spend, served, dispatchAt, now, circuitPermission());
     } catch (RuntimeException | InterruptedException e) {
       if (spend != null) {
         tokens.reconcile(spend, 0);
@@ -332,21 +341,32 @@ public final class Throttle {
       ServerTokenQuota.Reservation served,
       CompletableFuture<Permit> result) {
     long now = time.nanoTime();
+    long booked = generation;
     long dispatchAt = pacer.reserve(now);
     if (dispatchAt > now && pacer.adaptiveBinds(now)) {
       markConstrained();
     }
     if (dispatchAt <= now) {
-      handOver(spend, served, result);
+      handOver(spend, served, result, booked, now);
     } else {
-      time.delay(Duration.ofNanos(dispatchAt - now)).thenRun(() -> handOver(spend, served, result));
+      time.delay(Duration.ofNanos(dispatchAt - now))
+          .thenRun(
+              () -> {
+                if (generation != booked && lifecycle.get() == Lifecycle.OPEN) {
+                  pace(spend, served, result); // slowed down while it waited: book again
+                } else {
+                  handOver(spend, served, result, booked, now);
+                }
+              });
     }
   }
 
   private void handOver(
       TokenWindow.Spend spend,
       ServerTokenQuota.Reservation served,
-      CompletableFuture<Permit> result) {
+      CompletableFuture<Permit> result,
+      long booked,
+      long bookedNanos) {
     CircuitPermit circuit;
     try {
       circuit = circuitPermission();
@@ -361,7 +381,7 @@ public final class Throttle {
       result.completeExceptionally(e);
       return;
     }
-    Permit permit = new Permit(this, generation, spend, served, time.nanoTime(), circuit);
+    Permit permit = new Permit(this, booked, spend, served, time.nanoTime(), bookedNanos, circuit);
     if (lifecycle.get() != Lifecycle.OPEN) {
       permit.close();
       result.completeExceptionally(new ThrottleClosedException(state()));
@@ -619,7 +639,8 @@ public final class Throttle {
         case SUCCESS -> {
           if (now != Long.MIN_VALUE) {
             long dispatched = permit.dispatchNanos();
-            meter.record(now, dispatched == Long.MIN_VALUE ? 0 : now - dispatched);
+            meter.record(
+                now, dispatched == Long.MIN_VALUE ? 0 : now - dispatched, permit.bookedNanos());
           }
           afterSuccess(now);
         }
@@ -760,7 +781,7 @@ public final class Throttle {
 
   private void applyLimitsLocked(long now) {
     gate.setLimit(controller.concurrency());
-    pacer.setAdaptiveInterval(controller.intervalNanos());
+    pacer.setAdaptiveInterval(controller.intervalNanos(), now == Long.MIN_VALUE ? 0 : now);
     generation = controller.generation();
     cooling = controller.cooling(now);
   }

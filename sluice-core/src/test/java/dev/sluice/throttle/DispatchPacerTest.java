@@ -95,4 +95,31 @@ class DispatchPacerTest {
     pacer.setServerSpacing(1 * MS, T0 + 1_000 * MS);
     assertThat(pacer.interval(T0)).isEqualTo(10 * MS);
   }
+
+  @Test
+  void aLongerIntervalMovesTheNextFreeSlotSoTheFirstCallAfterASlowDownKeepsTheNewSpacing() {
+    DispatchPacer pacer = new DispatchPacer(100 * MS, 0.0, new Random(1));
+    assertThat(pacer.reserve(T0)).isEqualTo(T0);
+    pacer.setAdaptiveInterval(300 * MS, T0 + 10 * MS);
+    // without the move the next slot would be 100 ms after the last one booked
+    assertThat(pacer.reserve(T0 + 10 * MS)).isEqualTo(T0 + 300 * MS);
+    assertThat(pacer.reserve(T0 + 10 * MS)).isEqualTo(T0 + 600 * MS);
+  }
+
+  @Test
+  void aShorterIntervalBringsTheNextFreeSlotForward() {
+    DispatchPacer pacer = new DispatchPacer(400 * MS, 0.0, new Random(1));
+    assertThat(pacer.reserve(T0)).isEqualTo(T0);
+    pacer.setAdaptiveInterval(100 * MS, T0 + 10 * MS);
+    assertThat(pacer.reserve(T0 + 10 * MS)).isEqualTo(T0 + 100 * MS);
+  }
+
+  @Test
+  void theMoveKeepsTheServerSpacingWhileThatBinds() {
+    DispatchPacer pacer = new DispatchPacer(100 * MS, 0.0, new Random(1));
+    pacer.setServerSpacing(500 * MS, T0 + 10_000 * MS);
+    assertThat(pacer.reserve(T0)).isEqualTo(T0);
+    pacer.setAdaptiveInterval(200 * MS, T0 + 10 * MS); // still under the server's 500 ms
+    assertThat(pacer.reserve(T0 + 10 * MS)).isEqualTo(T0 + 500 * MS);
+  }
 }

@@ -75,11 +75,12 @@ class RateControllerTest {
   }
 
   @Test
-  void aFailureJustOverTheLimitSlowsToNinetyPercentOfTheRateSentAt() {
+  void aFailureJustOverTheLimitSlowsToNinetyPercentOfAMaximumBelowTheRateThatFailed() {
     RateController c = controller(standard().initialRate(50));
     succeed(c, 50, 2.0, false);
     assertThat(c.onFailure(now, c.generation())).isEqualTo(RateController.Verdict.SLOWED_DOWN);
-    assertThat(rate(c)).isCloseTo(45, org.assertj.core.data.Offset.offset(0.5));
+    // the limit is below the 50/s that failed: the maximum is 95% of it, the rate 90% of that
+    assertThat(rate(c)).isCloseTo(0.9 * 47.5, org.assertj.core.data.Offset.offset(0.5));
     assertThat(c.last().newInterval()).isEqualTo(Duration.ofNanos(c.intervalNanos()));
     assertThat(c.slowStart()).isFalse();
   }
@@ -88,7 +89,7 @@ class RateControllerTest {
   void aFailureFarOverTheLimitSlowsTowardsWhatTheServerAdmittedAtMostHalvingAtOnce() {
     RateController c = controller(standard().initialRate(100));
     succeed(c, 100, 2.0, false);
-    c.onFailure(now, c.generation()); // leaves slow start at 90/s
+    c.onFailure(now, c.generation()); // leaves slow start at 0.9 x 95/s = 85.5/s
     long generation = c.generation();
     for (int i = 0; i < 40; i++) { // a second at 20 admitted and 40 refused per second
       now += 25 * MS;
@@ -100,8 +101,8 @@ class RateControllerTest {
       meter.recordFailure(now);
     }
     assertThat(c.onFailure(now, generation)).isEqualTo(RateController.Verdict.SLOWED_DOWN);
-    // 20/s admitted of 90/s in force: the cut stops at half, 90% of 45/s
-    assertThat(rate(c)).isCloseTo(40.5, org.assertj.core.data.Offset.offset(0.01));
+    // 20/s admitted of 85.5/s in force: the cut stops at half, 90% of 42.75/s
+    assertThat(rate(c)).isCloseTo(0.9 * 42.75, org.assertj.core.data.Offset.offset(0.01));
   }
 
   @Test
@@ -125,8 +126,42 @@ class RateControllerTest {
     assertThat(rate(c)).isEqualTo(slowed);
     assertThat(c.cooling(now)).isTrue();
     succeed(c, slowed, 5.0, true);
-    assertThat(rate(c)).isGreaterThanOrEqualTo(0.98 * 50);
+    assertThat(rate(c)).isGreaterThanOrEqualTo(0.98 * 47.5);
     assertThat(c.cooling(now)).isFalse();
+  }
+
+  @Test
+  void afterRecoveringItSearchesUpToTheRateThatFailedAndThenBeyond() {
+    RateController c = controller(standard().initialRate(50));
+    succeed(c, 50, 2.0, false);
+    c.onFailure(now, c.generation());
+    succeed(c, rate(c), 3.0, true);
+    assertThat(rate(c)).isLessThan(50); // held below the rate that failed for 60 calls first
+    succeed(c, rate(c), 20.0, true);
+    assertThat(rate(c)).isGreaterThan(50); // no failure at 50 this time: the limit rose
+  }
+
+  @Test
+  void aRateHeldWithoutFailureIsWhereRecoveryReturnsWhateverTheServerAdmittedWhenOver() {
+    RateController c = controller(standard().initialRate(50));
+    succeed(c, 50, 2.0, false);
+    c.onFailure(now, c.generation());
+    succeed(c, rate(c), 8.0, true); // recovered, then searching up towards 50/s
+    double probed = rate(c);
+    assertThat(probed).isGreaterThan(47.5);
+    // a server without burst allowance refuses every other call just over its limit: what it
+    // admitted then (half) says less about the limit than the rate held for seconds before
+    for (int i = 0; i < 40; i++) {
+      now += 25 * MS;
+      if (i % 2 == 0) {
+        meter.record(now, ROUND_TRIP);
+      } else {
+        meter.recordFailure(now);
+      }
+    }
+    c.onFailure(now, c.generation());
+    succeed(c, rate(c), 4.0, true);
+    assertThat(rate(c)).isGreaterThanOrEqualTo(0.98 * 45);
   }
 
   @Test

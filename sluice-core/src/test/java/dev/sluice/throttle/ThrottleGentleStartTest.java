@@ -69,4 +69,24 @@ class ThrottleGentleStartTest {
     assertThat(events.speedUps).isEmpty();
     assertThat(events.states).hasSize(states);
   }
+
+  @Test
+  void aCallBookedBeforeASlowDownBooksAgainAtTheNewSpacing() throws Exception {
+    Throttle throttle =
+        throttle(
+            ThrottleConfig.builder().maxConcurrency(4).initialRate(10).jitterFraction(0).build(),
+            time);
+    Permit first = throttle.acquire();
+    CompletableFuture<Permit> second = throttle.acquireAsync(); // booked 100 ms on
+    time.advance(Duration.ofMillis(50));
+    first.recordFailure(new IOException("HTTP 429"));
+    first.close(); // the slow-down doubles the spacing at least
+    Duration spacing = throttle.snapshot().dispatchInterval();
+    assertThat(spacing).isGreaterThan(Duration.ofMillis(100));
+    time.advance(Duration.ofMillis(50));
+    assertThat(second).isNotDone(); // its old slot came, and it booked again
+    time.advance(spacing);
+    assertThat(second).isCompleted();
+    second.join().close();
+  }
 }

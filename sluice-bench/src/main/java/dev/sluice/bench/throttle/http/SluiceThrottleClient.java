@@ -16,6 +16,16 @@ import java.time.Duration;
  * maxConcurrency(32)}, the permit API, every response's headers recorded, a 429 as a failure.
  */
 final class SluiceThrottleClient implements GridClient {
+  private final boolean trace;
+
+  /**
+   * @param trace whether to print the throttle's adjustments and a snapshot every second to
+   *     standard error, for reading how a cell went
+   */
+  SluiceThrottleClient(boolean trace) {
+    this.trace = trace;
+  }
+
   @Override
   public String name() {
     return "Sluice throttle";
@@ -25,6 +35,7 @@ final class SluiceThrottleClient implements GridClient {
   public void run(HttpClient http, URI uri, int callers, Duration length, GridCell cell)
       throws InterruptedException {
     Throttle throttle = Throttle.create(ThrottleConfig.builder().maxConcurrency(32).build());
+    ThrottleTrace tracer = trace ? ThrottleTrace.start(throttle, cell) : null;
     long end = System.nanoTime() + length.toNanos();
     Callers.run(
         callers,
@@ -51,5 +62,8 @@ final class SluiceThrottleClient implements GridClient {
           }
         });
     throttle.close();
+    if (tracer != null) {
+      tracer.close();
+    }
   }
 }

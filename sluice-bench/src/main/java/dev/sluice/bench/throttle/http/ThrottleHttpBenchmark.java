@@ -25,13 +25,17 @@ import java.util.concurrent.Future;
  * <pre>
  * java -cp sluice-bench/target/benchmarks.jar dev.sluice.bench.throttle.http.ThrottleHttpBenchmark \
  *     [--seconds 20] [--parallel 6] [--quick] [--previous-jar old-sluice-core.jar] [--out file.md]
- *     [--headers none,Retry-After,ietf,openai] [--burst 1] [--sluice-only]
+ *     [--headers none,Retry-After,ietf,openai] [--burst 1] [--limits 5,50] [--rtts 10,200]
+ *     [--sluice-only] [--trace] [--lean]
  * </pre>
  *
  * <p>Cells run {@code --parallel} at a time, each with its own server and client; the load is light
  * (at most 200 requests per second per cell), so they do not disturb each other on two cores. A
  * cell's goodput is the requests the server admitted over what its limit allowed in the run (the
  * initial burst included); the 429 share counts refusals over everything the server saw.
+ *
+ * <p>{@code --lean} keeps a full grid affordable: the oracle, which ignores headers, runs on the
+ * cells without headers only, and the previous throttle on the quick grid's cells only.
  */
 public final class ThrottleHttpBenchmark {
   private static final int CALLERS = 64;
@@ -54,6 +58,10 @@ public final class ThrottleHttpBenchmark {
     List<String> only = null;
     Integer onlyBurst = null;
     boolean sluiceOnly = false;
+    List<String> onlyLimits = null;
+    List<String> onlyRtts = null;
+    boolean trace = false;
+    boolean lean = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--seconds" -> seconds = Integer.parseInt(args[++i]);
@@ -64,11 +72,15 @@ public final class ThrottleHttpBenchmark {
         case "--headers" -> only = List.of(args[++i].split(","));
         case "--burst" -> onlyBurst = Integer.parseInt(args[++i]);
         case "--sluice-only" -> sluiceOnly = true;
+        case "--limits" -> onlyLimits = List.of(args[++i].split(","));
+        case "--rtts" -> onlyRtts = List.of(args[++i].split(","));
+        case "--trace" -> trace = true;
+        case "--lean" -> lean = true;
         default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
       }
     }
     List<GridClient> clients = new ArrayList<>();
-    clients.add(new SluiceThrottleClient());
+    clients.add(new SluiceThrottleClient(trace));
     if (!sluiceOnly) {
       clients.add(new FixedRateClient());
     }
@@ -76,13 +88,22 @@ public final class ThrottleHttpBenchmark {
       clients.add(new PreviousThrottleClient(previous, "previous throttle"));
     }
     List<GridCell> cells = cells(Duration.ofSeconds(seconds), quick);
+    List<GridCell> quickCells = cells(Duration.ofSeconds(seconds), true);
     List<Run> runs = new ArrayList<>();
     for (GridCell cell : cells) {
       if ((only != null && !only.contains(cell.headers()))
-          || (onlyBurst != null && cell.burst() != onlyBurst)) {
+          || (onlyBurst != null && cell.burst() != onlyBurst)
+          || (onlyLimits != null && !onlyLimits.contains(Long.toString((long) cell.limit())))
+          || (onlyRtts != null && !onlyRtts.contains(Integer.toString(cell.rttMillis())))) {
         continue;
       }
       for (GridClient client : clients) {
+        if (lean && client instanceof FixedRateClient && !cell.headers().equals("none")) {
+          continue; // the oracle ignores headers: one header kind measures it
+        }
+        if (lean && client instanceof PreviousThrottleClient && !quickCells.contains(cell)) {
+          continue;
+        }
         runs.add(new Run(cell, client));
       }
     }
