@@ -72,6 +72,9 @@ class RedisPenaltiesMatchBoxIT {
         Arbitraries.oneOf(
             Arbitraries.just(0L),
             Arbitraries.longs().between(0, 5_000_000L),
+            // whole milliseconds, like the settings: steps land exactly on the ends of windows,
+            // penalties and resets
+            Arbitraries.longs().between(0, 5_000).map(millis -> millis * 1_000_000L),
             Arbitraries.longs().between(0, 2_000_000_000L),
             Arbitraries.longs().between(0, 40_000_000_000L));
     return Combinators.combine(
