@@ -22,6 +22,9 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -132,6 +135,39 @@ class RedisPenaltiesIT {
     assertThat(again.outcome()).isEqualTo(Outcome.PENALIZED);
     assertThat(again.penaltyLevel()).isEqualTo(2);
     assertThat(again.retryAfter()).isPositive().isLessThanOrEqualTo(COOLDOWN.multipliedBy(2));
+  }
+
+  @Test
+  void violationsRacingThroughTwoNodesStartExactlyOnePenalty() throws Exception {
+    PenaltyStore a = store(FailureMode.FAIL_CLOSED).penalties(10);
+    PenaltyStore b = store(FailureMode.FAIL_CLOSED).penalties(10);
+    Penalty tenStrikes =
+        Penalty.builder()
+            .threshold(10)
+            .window(Duration.ofMinutes(1))
+            .cooldown(Duration.ofMinutes(1))
+            .build();
+    String client = "ip:" + address();
+    List<Future<PenaltyStanding>> racing = new ArrayList<>();
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < 64; i++) {
+        PenaltyStore node = i % 2 == 0 ? a : b;
+        racing.add(pool.submit(() -> node.recordViolation(client, tenStrikes, System.nanoTime())));
+      }
+    }
+    int penalized = 0;
+    for (Future<PenaltyStanding> standing : racing) {
+      PenaltyStanding after = standing.get();
+      assertThat(after.level()).isBetween(0, 1);
+      if (after.penalized()) {
+        penalized++;
+      }
+    }
+    // the tenth violation started it; the 54 after it met a penalty in force
+    assertThat(penalized).isEqualTo(55);
+    long now = System.nanoTime();
+    assertThat(a.stats(now).started(1) + b.stats(now).started(1)).isEqualTo(1);
+    assertThat(a.check(client, now).level()).isEqualTo(1);
   }
 
   @Test
