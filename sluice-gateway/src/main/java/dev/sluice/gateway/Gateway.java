@@ -49,7 +49,8 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>{@link #reload()} reads the file again and puts its policy in force atomically; counters of
- * unchanged limits and penalties in progress are kept; an invalid file leaves the old policy in
+ * unchanged limits and penalties in progress are kept (with {@code [store] kind = "redis"} the
+ * penalties live in Redis, shared by every gateway on it); an invalid file leaves the old policy in
  * force. Identity, token, header and logging settings are swapped with the policy. Listen
  * addresses, mode, upstream, timeouts, the request bound, the admin token and the store apply at
  * the next start; a reload that changes them says so in its log line and in {@code /admin/config}.
@@ -100,12 +101,15 @@ public final class Gateway implements AutoCloseable {
       store = redis;
       redisMetrics.track(redis).bindTo(registry);
     }
-    HttpRateLimiter first =
-        settings(
-                HttpRateLimiter.builder(config.rateLimit())
-                    .limiter(RateLimiter.builder().store(store).timeSource(time).build()),
-                config)
-            .build();
+    HttpRateLimiter.Builder builder =
+        HttpRateLimiter.builder(config.rateLimit())
+            .limiter(RateLimiter.builder().store(store).timeSource(time).build());
+    if (redis != null) {
+      // penalties follow a client from gateway to gateway; a reload keeps the enforcer and its
+      // store
+      builder.penalties(redis.penalties(config.rateLimit().maxPenalizedClients()));
+    }
+    HttpRateLimiter first = settings(builder, config).build();
     this.limiter = new AtomicReference<>(first);
     metrics.bindTo(registry);
     new PenaltyMetrics(first.enforcer(), POLICY_TAG).bindTo(registry);

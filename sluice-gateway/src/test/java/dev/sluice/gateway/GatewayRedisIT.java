@@ -7,6 +7,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Three gateways on one real Redis share one budget per client (spec US5). */
 class GatewayRedisIT {
@@ -37,11 +40,11 @@ class GatewayRedisIT {
   }
 
   private Gateway gateway() {
-    int port = upstream.port();
-    Gateway gateway =
-        Gateway.of(
-                GatewayConfigLoader.parse(
-                    """
+    return gateway("");
+  }
+
+  private String toml(String extra) {
+    return """
                     [gateway]
                     listen = "127.0.0.1:0"
                     upstream = "http://127.0.0.1:%d"
@@ -60,20 +63,59 @@ class GatewayRedisIT {
                     id = "per-day"
                     quota = 100
                     window = "1d"
+                    %s
                     """
-                        .formatted(port, redis.port()),
-                    Map.of()))
-            .start();
+        .formatted(upstream.port(), redis.port(), extra);
+  }
+
+  private Gateway gateway(String extra) {
+    Gateway gateway = Gateway.of(GatewayConfigLoader.parse(toml(extra), Map.of())).start();
     gateways.add(gateway);
     return gateway;
   }
 
   private int get(Gateway gateway) throws Exception {
-    return client
-        .send(
-            HttpRequest.newBuilder(gateway.publicUri().resolve("/items")).build(),
-            HttpResponse.BodyHandlers.discarding())
-        .statusCode();
+    return send(gateway).statusCode();
+  }
+
+  private HttpResponse<String> send(Gateway gateway) throws Exception {
+    return client.send(
+        HttpRequest.newBuilder(gateway.publicUri().resolve("/items")).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void aPenaltyStartedOnOneGatewayIsServedByAnotherAndAReloadKeepsIt(@TempDir Path dir)
+      throws Exception {
+    String penalty =
+        """
+        [penalty]
+        threshold = 2
+        cooldown = "1h"
+        max-cooldown = "4h"
+        """;
+    Path file = dir.resolve("a.toml");
+    Files.writeString(file, toml(penalty));
+    Gateway a = Gateway.fromFile(file, Map.of()).start();
+    gateways.add(a);
+    Gateway b = gateway(penalty);
+
+    assertThat(passed(a, 100)).isEqualTo(100);
+    assertThat(get(a)).isEqualTo(429);
+    assertThat(send(a).body()).contains("\"penalty-level\":1");
+
+    HttpResponse<String> onB = send(b);
+    assertThat(onB.statusCode()).isEqualTo(429);
+    assertThat(onB.body()).contains("Repeated violations").contains("\"penalty-level\":1");
+    assertThat(Long.parseLong(onB.headers().firstValue("Retry-After").orElseThrow()))
+        .isBetween(3_000L, 3_600L);
+
+    // a reload puts the new policy in force on the same enforcer and the same penalties
+    Files.writeString(file, toml(penalty.replace("threshold = 2", "threshold = 3")));
+    assertThat(a.reload()).isEqualTo(2);
+    HttpResponse<String> afterReload = send(a);
+    assertThat(afterReload.body()).contains("Repeated violations").contains("\"penalty-level\":1");
+    assertThat(a.limiter().enforcer().penaltyStore().toString()).startsWith("RedisPenaltyStore");
   }
 
   private int passed(Gateway gateway, int requests) throws Exception {

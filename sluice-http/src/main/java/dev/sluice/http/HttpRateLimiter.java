@@ -4,6 +4,7 @@ import dev.sluice.ratelimit.Decision;
 import dev.sluice.ratelimit.RateLimitConfigException;
 import dev.sluice.ratelimit.RateLimiter;
 import dev.sluice.ratelimit.config.RateLimitConfig;
+import dev.sluice.ratelimit.policy.PenaltyStore;
 import dev.sluice.ratelimit.policy.Policy;
 import dev.sluice.ratelimit.policy.PolicyEnforcer;
 import dev.sluice.ratelimit.policy.Request;
@@ -103,7 +104,8 @@ public final class HttpRateLimiter {
    * force with {@link PolicyEnforcer#reload}.
    *
    * @param enforcer the enforcer to share
-   * @return a builder; its {@link Builder#limiter} setting is ignored
+   * @return a builder; its {@link Builder#limiter} and {@link Builder#penalties} settings are
+   *     ignored
    */
   public static Builder builder(PolicyEnforcer enforcer) {
     Objects.requireNonNull(enforcer, "enforcer");
@@ -226,6 +228,7 @@ public final class HttpRateLimiter {
     private RateLimiter limiter = RateLimiter.builder().build();
     private PolicyEnforcer enforcer;
     private long maxPenalized = PolicyEnforcer.DEFAULT_MAX_PENALIZED_CLIENTS;
+    private PenaltyStore penalties;
     private ClientIdentity identity = ClientIdentity.socketPeer();
     private TokenVerifier tokens;
     private InvalidTokenAction onInvalidToken = InvalidTokenAction.ANONYMOUS;
@@ -248,6 +251,23 @@ public final class HttpRateLimiter {
       Objects.requireNonNull(limiter, "limiter");
       if (enforcer == null) {
         this.limiter = limiter;
+      }
+      return this;
+    }
+
+    /**
+     * Sets where violations and progressive penalties are kept; in the process by default (bounded
+     * by the configuration's {@code limiter.max-penalized-clients}). A store shared by several
+     * nodes, such as {@code RedisStore.penalties(...)}, makes a penalty follow a client from one
+     * node to another.
+     *
+     * @param store the penalty store
+     * @return this builder
+     */
+    public Builder penalties(PenaltyStore store) {
+      Objects.requireNonNull(store, "store");
+      if (enforcer == null) {
+        this.penalties = store;
       }
       return this;
     }
@@ -345,7 +365,11 @@ public final class HttpRateLimiter {
      */
     public HttpRateLimiter build() {
       if (enforcer == null) {
-        enforcer = PolicyEnforcer.create(policy, limiter, maxPenalized);
+        enforcer =
+            PolicyEnforcer.create(
+                policy,
+                limiter,
+                penalties != null ? penalties : PenaltyStore.inMemory(maxPenalized));
       }
       return new HttpRateLimiter(this);
     }

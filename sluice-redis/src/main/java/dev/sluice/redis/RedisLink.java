@@ -163,9 +163,11 @@ final class RedisLink implements AutoCloseable {
     session.set(fresh);
     try {
       fresh.scripting().scriptLoad(DecideScript.SOURCE);
+      fresh.scripting().scriptLoad(PenaltyScripts.CHECK.source());
+      fresh.scripting().scriptLoad(PenaltyScripts.VIOLATION.source());
     } catch (RuntimeException e) {
-      // not fatal: the first decision loads the script again (NOSCRIPT reload)
-      LOG.log(System.Logger.Level.DEBUG, "cannot preload the decision script", e);
+      // not fatal: the first call loads a script again (NOSCRIPT reload)
+      LOG.log(System.Logger.Level.DEBUG, "cannot preload the scripts", e);
     }
   }
 
@@ -211,10 +213,10 @@ final class RedisLink implements AutoCloseable {
   }
 
   /**
-   * Runs the decision script: {@code EVALSHA}, and on {@code NOSCRIPT} (a restarted server, a
-   * failover, a new cluster node) {@code EVAL}, which runs it and caches it again.
+   * Runs a script by its digest ({@code EVALSHA}), and on {@code NOSCRIPT} (a restarted server, a
+   * failover, a new cluster node) by its source ({@code EVAL}), which runs it and caches it again.
    */
-  List<Object> decide(String[] keys, String[] args) {
+  List<Object> eval(String source, String sha, String[] keys, String[] args) {
     Session current = session.get();
     if (current == null) {
       throw new RedisConnectionException(
@@ -222,10 +224,10 @@ final class RedisLink implements AutoCloseable {
     }
     RedisScriptingCommands<String, String> scripting = current.scripting();
     try {
-      return scripting.evalsha(DecideScript.SHA, ScriptOutputType.MULTI, keys, args);
+      return scripting.evalsha(sha, ScriptOutputType.MULTI, keys, args);
     } catch (RedisNoScriptException missing) {
       onScriptReload.run();
-      return scripting.eval(DecideScript.SOURCE, ScriptOutputType.MULTI, keys, args);
+      return scripting.eval(source, ScriptOutputType.MULTI, keys, args);
     }
   }
 

@@ -5,6 +5,7 @@ import dev.sluice.breaker.CircuitPermit;
 import dev.sluice.breaker.CircuitState;
 import dev.sluice.ratelimit.Decision;
 import dev.sluice.ratelimit.Limit;
+import dev.sluice.ratelimit.policy.PenaltyStore;
 import dev.sluice.ratelimit.store.LimitStore;
 import dev.sluice.retry.Backoff;
 import dev.sluice.retry.Jitter;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 
 /**
  * A {@link LimitStore} on Redis, shared by every node of a service: each decision is one Lua script
@@ -58,6 +60,7 @@ public final class RedisStore implements LimitStore, AutoCloseable {
 
   private final RedisStoreConfig config;
   private final DecideScript script;
+  private final PenaltyScripts penaltyScripts;
   private final RedisKeys names;
   private final RedisLink link;
   private final CircuitBreaker breaker;
@@ -73,11 +76,16 @@ public final class RedisStore implements LimitStore, AutoCloseable {
   private final TimeSource time;
   private final StoreListeners listeners;
 
-  private RedisStore(RedisStoreConfig config, DecideScript script, TimeSource time) {
+  private RedisStore(
+      RedisStoreConfig config,
+      DecideScript script,
+      PenaltyScripts penaltyScripts,
+      TimeSource time) {
     this.config = Objects.requireNonNull(config, "config");
     this.time = Objects.requireNonNull(time, "time");
     this.listeners = StoreListeners.of(config);
     this.script = script;
+    this.penaltyScripts = penaltyScripts;
     this.names = new RedisKeys(config.keyPrefix());
     this.breaker =
         CircuitBreaker.builder()
@@ -140,7 +148,8 @@ public final class RedisStore implements LimitStore, AutoCloseable {
    * @throws RedisStoreException if the first connection fails
    */
   public static RedisStore create(RedisStoreConfig config) {
-    return new RedisStore(config, DecideScript.redisClock(), TimeSource.system());
+    return new RedisStore(
+        config, DecideScript.redisClock(), PenaltyScripts.redisClock(), TimeSource.system());
   }
 
   /**
@@ -153,16 +162,37 @@ public final class RedisStore implements LimitStore, AutoCloseable {
    * @throws RedisStoreException if the first connection fails
    */
   public static RedisStore create(RedisStoreConfig config, TimeSource time) {
-    return new RedisStore(config, DecideScript.redisClock(), time);
+    return new RedisStore(config, DecideScript.redisClock(), PenaltyScripts.redisClock(), time);
   }
 
   /**
-   * A store whose script takes the caller's {@code nowNanos} instead of Redis' clock, and whose
-   * keys never expire: only for one caller whose clock is the reference, as in tests that compare
-   * the script with the in-memory engine decision by decision.
+   * A store whose scripts take the caller's time instead of Redis' clock (for penalties, the
+   * enforcer's ticker), and whose keys never expire: only for one caller whose clock is the
+   * reference, as in tests that compare the script with the in-memory engine decision by decision.
    */
   static RedisStore withCallerClock(RedisStoreConfig config, TimeSource time) {
-    return new RedisStore(config, DecideScript.callerClock(), time);
+    return new RedisStore(config, DecideScript.callerClock(), PenaltyScripts.callerClock(), time);
+  }
+
+  /**
+   * A store of progressive penalties in this Redis, for {@code PolicyEnforcer.create(policy,
+   * limiter, store.penalties(n))}: every node that uses it sees the same penalties, so a client
+   * penalized through one node is refused by all. Each check and each violation is one Lua script,
+   * atomic, on Redis' clock (the nodes' clocks never matter), under this store's key prefix and
+   * hash-tag scheme ({@code prefix{client}:~penalty}); a record expires once its level is
+   * forgotten. Calls share this store's connection, breaker and retries; when Redis cannot answer
+   * the {@link FailureMode} decides (see {@link RedisPenaltyStore}). Make one per enforcer.
+   *
+   * @param maxClients the most clients whose penalties are remembered in this process (those known
+   *     in force, and in fallback those kept locally), at least 1
+   * @return a penalty store on this store's connection; closing this store closes it too
+   * @throws IllegalArgumentException if {@code maxClients} is below 1
+   */
+  public PenaltyStore penalties(long maxClients) {
+    if (maxClients < 1) {
+      throw new IllegalArgumentException("maxPenalizedClients must be >= 1, was " + maxClients);
+    }
+    return new RedisPenaltyStore(this, names, penaltyScripts, maxClients);
   }
 
   @Override
@@ -193,16 +223,49 @@ public final class RedisStore implements LimitStore, AutoCloseable {
     if (cached != null) {
       return new RedisDecision(cached, RedisDecision.Origin.OVER_LIMIT_CACHE);
     }
-    Optional<CircuitPermit> permit = breaker.tryAcquire();
-    if (permit.isEmpty()) {
+    String[] keys = script.keys(names, key, limits);
+    String[] args = script.args(limits, cost, nowNanos);
+    RedisDecision decision =
+        guarded(
+            "decision for key " + key,
+            DecideScript.SOURCE,
+            DecideScript.SHA,
+            keys,
+            args,
+            reply ->
+                new RedisDecision(
+                    script.decision(limits, reply),
+                    RedisDecision.Origin.REDIS,
+                    script.nowNanos(reply) / 1_000));
+    if (decision == null) {
       failures.increment();
       return unavailable(key, limits, cost, nowNanos);
     }
-    String[] keys = script.keys(names, key, limits);
-    String[] args = script.args(limits, cost, nowNanos);
-    RedisDecision decision;
+    overLimit.record(key, limits, cost, nowNanos, decision.decision());
+    return decision;
+  }
+
+  /**
+   * Runs a script through the breaker, retrying transient errors: the way every call of this store
+   * reaches Redis, decisions and penalties alike.
+   *
+   * @return what {@code read} made of the reply, or null when Redis cannot answer (breaker open, or
+   *     the call failed after retries), for the caller's failure mode to decide
+   */
+  <T> T guarded(
+      String what,
+      String source,
+      String sha,
+      String[] keys,
+      String[] args,
+      Function<List<Object>, T> read) {
+    Optional<CircuitPermit> permit = breaker.tryAcquire();
+    if (permit.isEmpty()) {
+      return null;
+    }
+    T result;
     try {
-      decision = retry.execute(() -> call(keys, args, limits));
+      result = retry.execute(() -> call(source, sha, keys, args, read));
     } catch (RuntimeException e) {
       // an interrupted caller says nothing about Redis' health; else the breaker's rules classify
       if (Thread.currentThread().isInterrupted()
@@ -211,30 +274,24 @@ public final class RedisStore implements LimitStore, AutoCloseable {
       } else {
         permit.get().onOutcome(e, null);
       }
-      failures.increment();
-      LOG.log(System.Logger.Level.DEBUG, () -> "redis decision failed for key " + key, e);
-      return unavailable(key, limits, cost, nowNanos);
+      LOG.log(System.Logger.Level.DEBUG, () -> "redis " + what + " failed", e);
+      return null;
     }
     permit.get().onSuccess();
-    overLimit.record(key, limits, cost, nowNanos, decision.decision());
-    return decision;
+    return result;
   }
 
   /**
-   * One call of the script and the reading of its reply, counted by kind when it fails and timed on
+   * One call of a script and the reading of its reply, counted by kind when it fails and timed on
    * the time source when a listener hears it (and only then).
    */
-  private RedisDecision call(String[] keys, String[] args, List<Limit> limits) {
+  private <T> T call(
+      String source, String sha, String[] keys, String[] args, Function<List<Object>, T> read) {
     StoreListeners heard = listeners;
     long start = heard == null ? 0 : time.nanoTime();
-    RedisDecision decision;
+    T result;
     try {
-      List<Object> reply = link.decide(keys, args);
-      decision =
-          new RedisDecision(
-              script.decision(limits, reply),
-              RedisDecision.Origin.REDIS,
-              script.nowNanos(reply) / 1_000);
+      result = read.apply(link.eval(source, sha, keys, args));
     } catch (RuntimeException e) {
       RedisErrorKind kind = Transients.kind(e);
       errors[kind.ordinal()].increment();
@@ -247,7 +304,7 @@ public final class RedisStore implements LimitStore, AutoCloseable {
     if (heard != null) {
       heard.onCommand(Math.max(0, time.nanoTime() - start), true);
     }
-    return decision;
+    return result;
   }
 
   /** Called by the link, on the deciding thread, when Redis did not know the script. */

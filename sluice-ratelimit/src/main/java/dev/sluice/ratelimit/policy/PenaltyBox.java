@@ -10,7 +10,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * forgotten and its violation window is over; when more than {@code maxClients} are tracked the
  * forgettable ones go first, then arbitrary ones until an eighth of the room is free.
  */
-final class PenaltyBox {
+final class PenaltyBox implements PenaltyStore {
   private final ConcurrentHashMap<String, Record> records = new ConcurrentHashMap<>();
   private final long maxClients;
   private final ReentrantLock sweepLock = new ReentrantLock();
@@ -24,6 +24,22 @@ final class PenaltyBox {
     for (int i = 1; i < started.length; i++) {
       started[i] = new LongAdder();
     }
+  }
+
+  @Override
+  public PenaltyStanding check(String client, long nowNanos) {
+    Record record = records.get(client);
+    if (record == null || nowNanos >= record.forgetAt) {
+      return PenaltyStanding.CLEAR;
+    }
+    // while a penalty is served its level is remembered: forgetAt = until + resetAfter > now
+    return new PenaltyStanding(record.level, nowNanos < record.until ? record.until - nowNanos : 0);
+  }
+
+  @Override
+  public PenaltyStanding recordViolation(String client, Penalty penalty, long nowNanos) {
+    Record after = violation(client, penalty, nowNanos);
+    return new PenaltyStanding(after.level, after.until > nowNanos ? after.until - nowNanos : 0);
   }
 
   /** The client's record if it is serving a penalty at {@code now}, else null. */
@@ -115,7 +131,8 @@ final class PenaltyBox {
   }
 
   /** Counts the clients serving a penalty at {@code now}: one pass over the records kept. */
-  PenaltyStats stats(long now) {
+  @Override
+  public PenaltyStats stats(long now) {
     long[] active = new long[PenaltyStats.MAX_LEVEL + 1];
     long tracked = 0;
     for (Record record : records.values()) {

@@ -67,6 +67,37 @@ public final class PenaltyStats {
     return started[index(level)];
   }
 
+  /**
+   * Figures a {@link PenaltyStore} has gathered.
+   *
+   * @param tracked the clients whose record is kept
+   * @param active clients serving a penalty, indexed by level ({@code active[1]} for level 1, index
+   *     0 unused), at most {@link #MAX_LEVEL} + 1 entries; shorter arrays count 0 above their end
+   * @param started penalties started, indexed the same way
+   * @return the figures
+   * @throws IllegalArgumentException if an array is longer than {@code MAX_LEVEL + 1} or a figure
+   *     is negative
+   */
+  public static PenaltyStats of(long tracked, long[] active, long[] started) {
+    return new PenaltyStats(tracked, levels("active", active), levels("started", started));
+  }
+
+  private static long[] levels(String name, long[] given) {
+    if (given.length > MAX_LEVEL + 1) {
+      throw new IllegalArgumentException(
+          "penalty stats " + name + " has " + given.length + " levels, at most " + (MAX_LEVEL + 1));
+    }
+    long[] all = new long[MAX_LEVEL + 1];
+    for (int i = 1; i < given.length; i++) {
+      if (given[i] < 0) {
+        throw new IllegalArgumentException(
+            "penalty stats " + name + "[" + i + "] must be >= 0, was " + given[i]);
+      }
+      all[i] = given[i];
+    }
+    return all;
+  }
+
   static int index(int level) {
     if (level < 1 || level > MAX_LEVEL) {
       throw new IllegalArgumentException(

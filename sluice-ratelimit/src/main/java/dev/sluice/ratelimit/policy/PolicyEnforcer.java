@@ -25,6 +25,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * limit that is unchanged in the new policy keeps counting where it was; a limit whose quota,
  * window, burst or algorithm changed keeps the permits used so far, clamped to its new capacity.
  * Penalties in progress stay in force.
+ *
+ * <p><b>Penalties</b> are kept in a {@link PenaltyStore}: in the process by default, or in a store
+ * shared by several nodes ({@link #create(Policy, RateLimiter, PenaltyStore)}).
  */
 public final class PolicyEnforcer {
   /** The most clients whose violations and penalties are remembered, by default. */
@@ -35,14 +38,14 @@ public final class PolicyEnforcer {
   private final AtomicReference<Policy> policy;
   private final RateLimiter limiter;
   private final TimeSource time;
-  private final PenaltyBox penalties;
+  private final PenaltyStore penalties;
   private final KeyCache keys = new KeyCache();
 
-  private PolicyEnforcer(Policy policy, RateLimiter limiter, long maxPenalizedClients) {
+  private PolicyEnforcer(Policy policy, RateLimiter limiter, PenaltyStore penalties) {
     this.policy = new AtomicReference<>(Objects.requireNonNull(policy, "policy"));
     this.limiter = Objects.requireNonNull(limiter, "limiter");
     this.time = limiter.timeSource();
-    this.penalties = new PenaltyBox(maxPenalizedClients);
+    this.penalties = Objects.requireNonNull(penalties, "penalties");
   }
 
   /**
@@ -54,7 +57,8 @@ public final class PolicyEnforcer {
    * @return the enforcer
    */
   public static PolicyEnforcer create(Policy policy, RateLimiter limiter) {
-    return new PolicyEnforcer(policy, limiter, DEFAULT_MAX_PENALIZED_CLIENTS);
+    return new PolicyEnforcer(
+        policy, limiter, PenaltyStore.inMemory(DEFAULT_MAX_PENALIZED_CLIENTS));
   }
 
   /**
@@ -72,7 +76,29 @@ public final class PolicyEnforcer {
       throw new IllegalArgumentException(
           "maxPenalizedClients must be >= 1, was " + maxPenalizedClients);
     }
-    return new PolicyEnforcer(policy, limiter, maxPenalizedClients);
+    return new PolicyEnforcer(policy, limiter, PenaltyStore.inMemory(maxPenalizedClients));
+  }
+
+  /**
+   * Creates an enforcer that keeps violations and penalties in a given store, such as one shared by
+   * every node of a service.
+   *
+   * @param policy the policy in force
+   * @param limiter the limiter, whose store and time source are used
+   * @param penalties where violations and penalties are kept
+   * @return the enforcer
+   */
+  public static PolicyEnforcer create(Policy policy, RateLimiter limiter, PenaltyStore penalties) {
+    return new PolicyEnforcer(policy, limiter, penalties);
+  }
+
+  /**
+   * Where this enforcer keeps violations and penalties.
+   *
+   * @return the penalty store
+   */
+  public PenaltyStore penaltyStore() {
+    return penalties;
   }
 
   /**
@@ -135,12 +161,13 @@ public final class PolicyEnforcer {
     }
     Penalty penalty = p.penaltyOrNull();
     String client = penalty == null ? null : request.identity();
+    PenaltyStanding standing = PenaltyStanding.CLEAR;
     if (penalty != null) {
-      long now = time.nanoTime();
-      PenaltyBox.Record serving = penalties.penalized(client, now);
-      if (serving != null) {
+      // one look-up serves both the refusal and the level an allowed verdict reports
+      standing = penalties.check(client, time.nanoTime());
+      if (standing.penalized()) {
         return new Verdict(
-            Outcome.PENALIZED, null, tier, null, serving.until() - now, serving.level());
+            Outcome.PENALIZED, null, tier, null, standing.remainingNanos(), standing.level());
       }
     }
     Rule rule = p.ruleFor(request.method(), segments);
@@ -152,8 +179,7 @@ public final class PolicyEnforcer {
     String key = keys.scoped(rule == null ? DEFAULT_SCOPE : rule.id(), request);
     Decision decision = limiter.decide(key, limits);
     if (decision.allowed()) {
-      int level = penalty == null ? 0 : penalties.level(client, time.nanoTime());
-      return new Verdict(Outcome.ALLOWED, ruleId, tier, decision, 0, level);
+      return new Verdict(Outcome.ALLOWED, ruleId, tier, decision, 0, standing.level());
     }
     if (rule != null && rule.mode() == RuleMode.SHADOW) {
       return new Verdict(Outcome.SHADOW_DENIED, ruleId, tier, decision, 0, 0);
@@ -161,12 +187,9 @@ public final class PolicyEnforcer {
     long retryAfter = decision.retryAfterNanos();
     int level = 0;
     if (penalty != null) {
-      long now = time.nanoTime();
-      PenaltyBox.Record after = penalties.violation(client, penalty, now);
+      PenaltyStanding after = penalties.recordViolation(client, penalty, time.nanoTime());
       level = after.level();
-      if (after.until() > now) {
-        retryAfter = Math.max(retryAfter, after.until() - now);
-      }
+      retryAfter = Math.max(retryAfter, after.remainingNanos());
     }
     return new Verdict(Outcome.DENIED, ruleId, tier, decision, retryAfter, level);
   }
