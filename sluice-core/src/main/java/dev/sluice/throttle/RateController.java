@@ -29,7 +29,7 @@ import java.util.List;
  *       whose slot was booked before it books again at the new spacing.
  *   <li><b>Recover, then search, then probe.</b> After the hold ({@code coolingPeriod}), and only
  *       while callers are actually waiting for the rate, it closes half the distance to the known
- *       maximum per second. It stays there until a probe is worth its refusal (60 calls, fewer
+ *       maximum per second. It stays there until a probe is worth its refusal (100 calls, fewer
  *       while the rate that failed is more than 10% above), then closes a quarter of the distance
  *       to the rate that failed per second. Past that rate without a failure, the limit rose: it
  *       probes upward, 0.5% per second at first, the gain doubling every 2.5 s without a failure
@@ -62,7 +62,7 @@ final class RateController {
   private static final double BELOW_FAILED = 0.95;
   private static final double BRACKET_PER_SECOND = 0.25;
   private static final double BRACKET_DONE = 0.99;
-  private static final double PROBE_SPACING_CALLS = 60;
+  private static final double PROBE_SPACING_CALLS = 100;
   private static final double WIDE_BRACKET = 0.1;
   private static final int HISTORY = 64;
 

@@ -136,7 +136,7 @@ class RateControllerTest {
     succeed(c, 50, 2.0, false);
     c.onFailure(now, c.generation());
     succeed(c, rate(c), 3.0, true);
-    assertThat(rate(c)).isLessThan(50); // held below the rate that failed for 60 calls first
+    assertThat(rate(c)).isLessThan(50); // held below the rate that failed for 100 calls first
     succeed(c, rate(c), 20.0, true);
     assertThat(rate(c)).isGreaterThan(50); // no failure at 50 this time: the limit rose
   }
