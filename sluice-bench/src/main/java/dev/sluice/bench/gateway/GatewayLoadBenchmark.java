@@ -151,15 +151,26 @@ public final class GatewayLoadBenchmark {
     started.push(nginx);
 
     String path = "/items";
+    ProcessHandle redisProcess = ProcessHandle.of(redis.pid()).orElseThrow();
     List<Target> all =
         List.of(
-            new Target("upstream directly", upstream.resolve(path)),
-            new Target("gateway, in-memory store", gatewayUris.get(0).resolve(path)),
-            new Target("gateway, Redis store", gatewayUris.get(1).resolve(path)),
-            new Target("nginx `limit_req`", URI.create("http://127.0.0.1:" + limitPort + path)),
+            new Target("upstream directly", upstream.resolve(path), List.of()),
+            new Target(
+                "gateway, in-memory store",
+                gatewayUris.get(0).resolve(path),
+                List.of(gateways.get(0).handle())),
+            new Target(
+                "gateway, Redis store",
+                gatewayUris.get(1).resolve(path),
+                List.of(gateways.get(1).handle(), redisProcess)),
+            new Target(
+                "nginx `limit_req`",
+                URI.create("http://127.0.0.1:" + limitPort + path),
+                List.of(nginx.handle())),
             new Target(
                 "nginx `auth_request` → gateway `/check`",
-                URI.create("http://127.0.0.1:" + checkPort + path)));
+                URI.create("http://127.0.0.1:" + checkPort + path),
+                List.of(nginx.handle(), gateways.get(4).handle())));
     List<Target> targets = all;
     if (options.containsKey("targets")) {
       targets =
@@ -176,9 +187,21 @@ public final class GatewayLoadBenchmark {
         if (warmup > 0) {
           driver.run(List.of(target.uri()), rate, warmup);
         }
+        List<ProcessHandle> upstreamSide = List.of(upstreamProcess.handle());
+        List<ProcessHandle> driverSide = List.of(ProcessHandle.current());
+        double[] before = {
+          CpuTime.seconds(target.processes()),
+          CpuTime.seconds(upstreamSide),
+          CpuTime.seconds(driverSide)
+        };
         LoadResult result = driver.run(List.of(target.uri()), rate, seconds);
-        System.out.println("  " + result);
-        report.latency(target, result);
+        Report.Cpu cpu =
+            new Report.Cpu(
+                CpuTime.seconds(target.processes()) - before[0],
+                CpuTime.seconds(upstreamSide) - before[1],
+                CpuTime.seconds(driverSide) - before[2]);
+        System.out.println("  " + result + "; " + cpu.describe(result));
+        report.latency(target, result, cpu);
       }
       if (!options.containsKey("skip-search")) {
         MaxRateSearch search = new MaxRateSearch(driver, stepSeconds, boundMillis, maxRate);

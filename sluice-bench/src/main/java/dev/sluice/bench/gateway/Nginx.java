@@ -138,6 +138,11 @@ final class Nginx implements AutoCloseable {
             CheckSnippet.LOCATIONS.indent(8).stripTrailing());
   }
 
+  /** The master process; its workers are its descendants. */
+  ProcessHandle handle() {
+    return process.handle();
+  }
+
   @Override
   public void close() throws InterruptedException {
     process.close();

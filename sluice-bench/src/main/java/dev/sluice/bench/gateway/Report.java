@@ -22,6 +22,7 @@ final class Report {
   private final Map<String, String> environment = new LinkedHashMap<>();
   private final List<Target> targets = new ArrayList<>();
   private final Map<String, LoadResult> latency = new LinkedHashMap<>();
+  private final Map<String, Cpu> cpu = new LinkedHashMap<>();
   private final Map<String, MaxRateSearch.Outcome> highest = new LinkedHashMap<>();
   private String snippet = "not checked";
   private LoadResult accuracy;
@@ -52,9 +53,31 @@ final class Report {
     snippet = text;
   }
 
-  void latency(Target target, LoadResult result) {
+  void latency(Target target, LoadResult result, Cpu used) {
     targets.add(target);
     latency.put(target.name(), result);
+    cpu.put(target.name(), used);
+  }
+
+  /**
+   * CPU seconds spent during a latency run.
+   *
+   * @param target by the processes between driver and upstream (gateways, redis-server, nginx)
+   * @param upstream by the upstream
+   * @param driver by the driver's JVM
+   */
+  record Cpu(double target, double upstream, double driver) {
+    /** Microseconds per answered request. */
+    static double perRequest(double seconds, LoadResult result) {
+      long answered = result.admitted() + result.refused() + result.otherStatus();
+      return answered == 0 ? 0 : seconds * 1e6 / answered;
+    }
+
+    String describe(LoadResult result) {
+      return String.format(
+          "CPU per request: %.0f µs in the target, %.0f µs upstream, %.0f µs driver",
+          perRequest(target, result), perRequest(upstream, result), perRequest(driver, result));
+    }
   }
 
   void highest(Target target, MaxRateSearch.Outcome outcome) {
@@ -103,6 +126,23 @@ final class Report {
         md.append(r == direct ? " | —" : String.format(" | %+.2f", r.millis(p) - direct.millis(p)));
       }
       md.append(String.format(" | %,d | %,d | %,d |%n", r.admitted(), r.refused(), r.errors()));
+    }
+    md.append(
+        "\nCPU time per request during those runs (user + system, from /proc; the target is what"
+            + " sits between driver and upstream: gateway, redis-server, nginx and its workers):\n\n");
+    md.append("| target | target µs/req | upstream µs/req | driver µs/req | all µs/req |\n");
+    md.append("|---|--:|--:|--:|--:|\n");
+    for (Target target : targets) {
+      LoadResult r = latency.get(target.name());
+      Cpu c = cpu.get(target.name());
+      md.append(
+          String.format(
+              "| %s | %.0f | %.0f | %.0f | %.0f |%n",
+              target.name(),
+              Cpu.perRequest(c.target(), r),
+              Cpu.perRequest(c.upstream(), r),
+              Cpu.perRequest(c.driver(), r),
+              Cpu.perRequest(c.target() + c.upstream() + c.driver(), r)));
     }
     if (!highest.isEmpty()) {
       md.append(
