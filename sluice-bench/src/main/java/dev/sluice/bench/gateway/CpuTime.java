@@ -25,6 +25,11 @@ final class CpuTime {
         / TICKS_PER_SECOND;
   }
 
+  /** Seconds of CPU used so far by this process alone, not the ones it started. */
+  static double ownSeconds() {
+    return ticks(ProcessHandle.current()) / TICKS_PER_SECOND;
+  }
+
   private static long ticks(ProcessHandle process) {
     try {
       String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));

@@ -188,18 +188,15 @@ public final class GatewayLoadBenchmark {
           driver.run(List.of(target.uri()), rate, warmup);
         }
         List<ProcessHandle> upstreamSide = List.of(upstreamProcess.handle());
-        List<ProcessHandle> driverSide = List.of(ProcessHandle.current());
         double[] before = {
-          CpuTime.seconds(target.processes()),
-          CpuTime.seconds(upstreamSide),
-          CpuTime.seconds(driverSide)
+          CpuTime.seconds(target.processes()), CpuTime.seconds(upstreamSide), CpuTime.ownSeconds()
         };
         LoadResult result = driver.run(List.of(target.uri()), rate, seconds);
         Report.Cpu cpu =
             new Report.Cpu(
                 CpuTime.seconds(target.processes()) - before[0],
                 CpuTime.seconds(upstreamSide) - before[1],
-                CpuTime.seconds(driverSide) - before[2]);
+                CpuTime.ownSeconds() - before[2]);
         System.out.println("  " + result + "; " + cpu.describe(result));
         report.latency(target, result, cpu);
       }
