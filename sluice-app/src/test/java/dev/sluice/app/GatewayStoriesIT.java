@@ -47,6 +47,9 @@ class GatewayStoriesIT {
       id = "failing"
       path = "/fail"
       limits = [{ id = "per-day", quota = 5, window = "1d" }]
+
+      [logging]
+      access-log = true
       """;
 
   @TempDir static Path dir;
@@ -146,6 +149,28 @@ class GatewayStoriesIT {
     assertThat(body.get("violated-policies").get(0).asText()).isEqualTo("per-day");
     assertThat(body.at("/limits/0/quota").asLong()).isEqualTo(3);
     assertThat(body.at("/limits/0/remaining").asLong()).isZero();
+  }
+
+  @Test
+  void theAccessLogWritesOneJsonLinePerRequestWithItsLineAndStatusWhenTurnedOn() throws Exception {
+    assertThat(gateway.get("/health?probe=access-log").statusCode()).isEqualTo(200);
+    await("the request's access log line; " + gateway)
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> accessLines("/health?probe=access-log").size() == 1);
+    String message = accessLines("/health?probe=access-log").get(0);
+    assertThat(message).contains("\"GET /health?probe=access-log HTTP/1.1\" 200 ");
+    assertThat(message).startsWith("127.0.0.1 ");
+  }
+
+  /** The messages of the access log's lines that name {@code target}. */
+  private static List<String> accessLines(String target) {
+    return gateway.output().stream()
+        .filter(l -> l.startsWith("{") && l.contains("dev.sluice.gateway.access"))
+        .map(GatewayStoriesIT::parse)
+        .filter(json -> "dev.sluice.gateway.access".equals(json.path("loggerName").asText()))
+        .map(json -> json.path("message").asText())
+        .filter(message -> message.contains(target))
+        .toList();
   }
 
   /** The decision log's refusals of {@code path}, each a JSON object of its own line. */
