@@ -70,15 +70,6 @@ public final class Permit implements AutoCloseable {
       Throttle owner,
       long generation,
       TokenWindow.Spend spend,
-      long startNanos,
-      CircuitPermit circuit) {
-    this(owner, generation, spend, null, startNanos, startNanos, circuit);
-  }
-
-  Permit(
-      Throttle owner,
-      long generation,
-      TokenWindow.Spend spend,
       ServerTokenQuota.Reservation served,
       long startNanos,
       long bookedNanos,

@@ -145,12 +145,13 @@ final class RateController {
     }
     prune(now);
     failures.addLast(now);
-    double held = heldRate(now, lastFailure);
+    long previousFailure = failedSinceDecay ? lastFailure : Long.MIN_VALUE;
     lastFailure = now;
     failedSinceDecay = true;
     if (failures.size() < failureThreshold) {
       return Verdict.COUNTED;
     }
+    double held = heldRate(now, previousFailure);
     int oldConcurrency = concurrency;
     double oldRate = rate;
     long window = measureWindow();
@@ -336,7 +337,7 @@ final class RateController {
     }
     long span = Math.max(HELD_NANOS, (long) (HELD_CALLS / rate * 1e9));
     long since = now - span;
-    if (failedSinceDecay && previousFailure > since) {
+    if (previousFailure > since) {
       return Double.NaN;
     }
     double lowest = rate;

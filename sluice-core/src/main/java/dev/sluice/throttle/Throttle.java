@@ -781,7 +781,7 @@ public final class Throttle {
 
   private void applyLimitsLocked(long now) {
     gate.setLimit(controller.concurrency());
-    pacer.setAdaptiveInterval(controller.intervalNanos(), now == Long.MIN_VALUE ? 0 : now);
+    pacer.setAdaptiveInterval(controller.intervalNanos(), now);
     generation = controller.generation();
     cooling = controller.cooling(now);
   }
