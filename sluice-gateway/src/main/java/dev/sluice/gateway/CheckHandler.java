@@ -13,6 +13,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.URIUtil;
+import org.eclipse.jetty.util.thread.Invocable;
 
 /**
  * Decision-only mode, for nginx {@code auth_request} or an envoy HTTP {@code ext_authz} service:
@@ -24,7 +25,8 @@ import org.eclipse.jetty.util.URIUtil;
 final class CheckHandler extends Handler.Abstract {
   private final Supplier<HttpRateLimiter> limiter;
 
-  CheckHandler(Supplier<HttpRateLimiter> limiter) {
+  CheckHandler(Supplier<HttpRateLimiter> limiter, Invocable.InvocationType decisions) {
+    super(decisions);
     this.limiter = limiter;
   }
 

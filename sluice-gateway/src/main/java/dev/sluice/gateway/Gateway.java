@@ -2,6 +2,8 @@ package dev.sluice.gateway;
 
 import dev.sluice.http.ClientIdentity;
 import dev.sluice.http.HttpRateLimiter;
+import dev.sluice.http.JwtVerifier;
+import dev.sluice.http.TokenVerifier;
 import dev.sluice.http.jetty.RateLimitHandler;
 import dev.sluice.metrics.DecisionListeners;
 import dev.sluice.metrics.DecisionLog;
@@ -33,6 +35,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.Slf4jRequestLogWriter;
 import org.eclipse.jetty.server.handler.SizeLimitHandler;
+import org.eclipse.jetty.util.thread.Invocable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,6 +81,7 @@ public final class Gateway implements AutoCloseable {
   private final RedisStore redis;
   private final TimeSource time;
   private final ConfigWatcher watcher;
+  private final Invocable.InvocationType decisions;
   private volatile boolean closing;
 
   /** The configuration in force: its number (1 at start), when it was loaded, what it says. */
@@ -126,6 +130,12 @@ public final class Gateway implements AutoCloseable {
             .register(registry);
     this.version = new AtomicReference<>(new ConfigVersion(1, time.now(), config, List.of()));
 
+    // decisions that never wait (in memory, tokens checked with a local key) let Jetty run a
+    // request on its I/O thread from the first byte to the proxied response: no hand-over
+    this.decisions =
+        config.redis() == null && !tokensMayBlock(config)
+            ? Invocable.InvocationType.NON_BLOCKING
+            : Invocable.InvocationType.BLOCKING;
     this.server = new Server();
     ServerConnector connector = new ServerConnector(server);
     connector.setHost(config.listen().getHostString());
@@ -133,11 +143,11 @@ public final class Gateway implements AutoCloseable {
     server.addConnector(connector);
     SizeLimitHandler sizeLimit = new SizeLimitHandler(config.maxRequestBytes(), -1);
     if (config.mode() == GatewayConfig.Mode.CHECK) {
-      sizeLimit.setHandler(new CheckHandler(limiter::get));
+      sizeLimit.setHandler(new CheckHandler(limiter::get, decisions));
     } else {
       UpstreamProxy proxy =
           new UpstreamProxy(config.upstream(), config.connectTimeout(), config.responseTimeout());
-      sizeLimit.setHandler(new RateLimitHandler(limiter::get, proxy));
+      sizeLimit.setHandler(new RateLimitHandler(limiter::get, proxy, decisions));
     }
     server.setHandler(sizeLimit);
     if (config.logging().accessLog()) {
@@ -160,6 +170,27 @@ public final class Gateway implements AutoCloseable {
     adminServer.setHandler(new AdminHandler(this, config.adminToken()));
     this.watcher =
         config.watch() && source != null ? new ConfigWatcher(source, this::reloadQuietly) : null;
+  }
+
+  /** Whether verifying a token may wait: a JWKS fetch, or a verifier built in code. */
+  private static boolean tokensMayBlock(GatewayConfig config) {
+    TokenVerifier tokens = config.tokens();
+    return tokens != null && !(tokens instanceof JwtVerifier jwt && !jwt.fetchesKeys());
+  }
+
+  /**
+   * How the gateway's decisions run: {@code NON_BLOCKING} (on Jetty's I/O threads) with the
+   * in-memory store and tokens verified with a local key, otherwise {@code BLOCKING}.
+   *
+   * @return the invocation type of the decisions, fixed at start
+   */
+  Invocable.InvocationType decisions() {
+    return decisions;
+  }
+
+  /** The public server's invocation type as Jetty computed it at start, from its handlers. */
+  Invocable.InvocationType publicInvocationType() {
+    return server.getInvocationType();
   }
 
   /** The identity, token, header and logging settings of a configuration, on a builder. */
@@ -322,6 +353,15 @@ public final class Gateway implements AutoCloseable {
       try {
         next = GatewayConfigLoader.load(source, env);
       } catch (RateLimitConfigException e) {
+        refused(e);
+        throw e;
+      }
+      if (decisions == Invocable.InvocationType.NON_BLOCKING && tokensMayBlock(next)) {
+        RateLimitConfigException e =
+            new RateLimitConfigException(
+                "jwt.jwks-url needs a restart: this gateway started without a key set to fetch and"
+                    + " decides on its I/O threads, which a fetch must not block; was "
+                    + "a JWKS URL in the new file");
         refused(e);
         throw e;
       }

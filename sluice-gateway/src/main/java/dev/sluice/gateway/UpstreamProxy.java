@@ -14,6 +14,7 @@ import org.eclipse.jetty.proxy.ProxyHandler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Invocable;
 
 /**
  * Jetty's reverse proxy towards one upstream, with the gateway's timeouts; an upstream that cannot
@@ -28,6 +29,8 @@ final class UpstreamProxy extends ProxyHandler.Reverse {
     super(request -> rewrite(upstream, request));
     this.connectTimeout = connectTimeout;
     this.responseTimeout = responseTimeout;
+    // the client's I/O completions run on the server's threads: no second pool to hand over to
+    setUseServerThreadPool(true);
   }
 
   private static HttpURI rewrite(URI upstream, Request request) {
@@ -64,11 +67,20 @@ final class UpstreamProxy extends ProxyHandler.Reverse {
         });
   }
 
+  /** The proxy only starts asynchronous exchanges: it never waits. */
+  @Override
+  public Invocable.InvocationType getInvocationType() {
+    return Invocable.InvocationType.NON_BLOCKING;
+  }
+
   @Override
   protected HttpClient newHttpClient() {
     HttpClient client = super.newHttpClient();
     client.setConnectTimeout(connectTimeout.toMillis());
     client.setFollowRedirects(false);
+    // the proxy answers the upstream's response with asynchronous writes only: its I/O events may
+    // run on the selector thread, with no hand-over to a pool thread
+    client.getHttpClientTransport().setInvocationType(Invocable.InvocationType.NON_BLOCKING);
     return client;
   }
 

@@ -103,6 +103,17 @@ public final class JwtVerifier implements TokenVerifier {
   }
 
   /**
+   * Whether verifying may fetch a key set over the network (a JWKS URL is configured): such a
+   * verification can wait up to the fetch's timeout, so it must not run on a thread that may not
+   * block.
+   *
+   * @return true when keys come from a JWKS URL
+   */
+  public boolean fetchesKeys() {
+    return jwks != null;
+  }
+
+  /**
    * Failures so far, by reason.
    *
    * @return the counts of the reasons seen

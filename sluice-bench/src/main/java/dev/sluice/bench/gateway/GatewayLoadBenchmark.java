@@ -40,7 +40,7 @@ import java.util.stream.Collectors;
  * }</pre>
  *
  * <p>Options (defaults in brackets): {@code --rate} [1000] requests per second, {@code
- * --connections} [100], {@code --seconds} [60] per latency run, {@code --warmup} [15] seconds
+ * --connections} [100], {@code --seconds} [60] per latency run, {@code --warmup} [60] seconds
  * before each, {@code --step-seconds} [5] per step of the rate search, {@code --p99-bound-ms} [10]
  * the p99 a sustained rate must keep, {@code --max-rate} [64000], {@code --quota} [3000] of the
  * accuracy run (which sends twice as many), {@code --nginx} [nginx] the binary, {@code
@@ -99,7 +99,7 @@ public final class GatewayLoadBenchmark {
     int rate = intOption("rate", 1000);
     int connections = intOption("connections", 100);
     int seconds = intOption("seconds", 60);
-    int warmup = intOption("warmup", 15);
+    int warmup = intOption("warmup", 60);
     int stepSeconds = intOption("step-seconds", 5);
     int boundMillis = intOption("p99-bound-ms", 10);
     int maxRate = intOption("max-rate", 64_000);

@@ -14,6 +14,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.URIUtil;
+import org.eclipse.jetty.util.thread.Invocable;
 
 /**
  * A Jetty 12 core handler that applies an {@link HttpRateLimiter} in front of the handler it wraps
@@ -25,9 +26,16 @@ import org.eclipse.jetty.util.URIUtil;
  * <pre>{@code
  * server.setHandler(new RateLimitHandler(limiter, applicationHandler));
  * }</pre>
+ *
+ * <p>A decision may block (a Redis round trip, a JWKS fetch), so the handler declares itself {@code
+ * BLOCKING} and Jetty calls it on a pool thread. A limiter that never blocks (the in-memory store,
+ * tokens verified with a local key) can say so with {@link #RateLimitHandler(Supplier, Handler,
+ * Invocable.InvocationType)}: in front of a non-blocking handler (an asynchronous proxy, say) Jetty
+ * may then run the whole request on its I/O thread, without handing it over to another thread.
  */
 public final class RateLimitHandler extends Handler.Wrapper {
   private final Supplier<HttpRateLimiter> limiter;
+  private final Invocable.InvocationType decisions;
 
   /**
    * A handler that wraps nothing yet; set the child with {@link #setHandler}.
@@ -36,6 +44,7 @@ public final class RateLimitHandler extends Handler.Wrapper {
    */
   public RateLimitHandler(HttpRateLimiter limiter) {
     this.limiter = fixed(limiter);
+    this.decisions = Invocable.InvocationType.BLOCKING;
   }
 
   /**
@@ -47,6 +56,7 @@ public final class RateLimitHandler extends Handler.Wrapper {
   public RateLimitHandler(HttpRateLimiter limiter, Handler next) {
     super(next);
     this.limiter = fixed(limiter);
+    this.decisions = Invocable.InvocationType.BLOCKING;
   }
 
   /**
@@ -57,8 +67,33 @@ public final class RateLimitHandler extends Handler.Wrapper {
    * @param next the handler allowed requests go to
    */
   public RateLimitHandler(Supplier<HttpRateLimiter> limiter, Handler next) {
+    this(limiter, next, Invocable.InvocationType.BLOCKING);
+  }
+
+  /**
+   * A handler in front of {@code next}, as {@link #RateLimitHandler(Supplier, Handler)}, whose
+   * decisions are of the given invocation type. Declare {@code NON_BLOCKING} only when no limiter
+   * the supplier can return waits on I/O or a lock held across I/O: Jetty may run it on the
+   * selector thread, which every connection shares.
+   *
+   * @param limiter gives the limiter in force; read once per request, must not return null
+   * @param next the handler allowed requests go to
+   * @param decisions {@code BLOCKING} unless every decision completes without waiting
+   */
+  public RateLimitHandler(
+      Supplier<HttpRateLimiter> limiter, Handler next, Invocable.InvocationType decisions) {
     super(next);
     this.limiter = Objects.requireNonNull(limiter, "limiter");
+    this.decisions = Objects.requireNonNull(decisions, "decisions");
+  }
+
+  /**
+   * The decisions' invocation type combined with the wrapped handler's: {@code NON_BLOCKING} only
+   * when both are.
+   */
+  @Override
+  public Invocable.InvocationType getInvocationType() {
+    return Invocable.combine(decisions, super.getInvocationType());
   }
 
   private static Supplier<HttpRateLimiter> fixed(HttpRateLimiter limiter) {
