@@ -1,5 +1,6 @@
 package dev.sluice.breaker;
 
+import dev.sluice.Policy;
 import dev.sluice.time.TimeSource;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,7 +37,7 @@ import java.util.function.Supplier;
  * Stock stock = breaker.call(() -> inventory.stock(sku));
  * }</pre>
  */
-public interface CircuitBreaker {
+public interface CircuitBreaker extends Policy {
 
   /**
    * Starts a builder with the default configuration and the system time source.
@@ -124,6 +125,7 @@ public interface CircuitBreaker {
    * @throws CircuitOpenException if the call is rejected
    * @throws Exception whatever the call throws
    */
+  @Override
   default <T> T call(Callable<T> call) throws Exception {
     CircuitPermit permit = acquire();
     T result;
@@ -205,6 +207,7 @@ public interface CircuitBreaker {
    * @param <T> the result type
    * @return a future of the call's result, failed with {@link CircuitOpenException} when rejected
    */
+  @Override
   default <T> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> call) {
     CircuitPermit permit;
     try {

@@ -1,5 +1,6 @@
 package dev.sluice.breaker;
 
+import dev.sluice.ExecutionSuspended;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -17,8 +18,10 @@ final class Outcomes {
     return t;
   }
 
-  /** Cancellation and interruption say nothing about the service. */
+  /** Cancellation, interruption and a suspended execution say nothing about the service. */
   static boolean alwaysIgnored(Throwable failure) {
-    return failure instanceof CancellationException || failure instanceof InterruptedException;
+    return failure instanceof CancellationException
+        || failure instanceof InterruptedException
+        || failure instanceof ExecutionSuspended;
   }
 }

@@ -1,5 +1,6 @@
 package dev.sluice.retry;
 
+import dev.sluice.ExecutionSuspended;
 import dev.sluice.time.TimeSource;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -52,6 +53,10 @@ final class AsyncRetry<T> {
         failure instanceof CompletionException ce && ce.getCause() != null
             ? ce.getCause()
             : failure;
+    if (cause instanceof ExecutionSuspended) {
+      outcome.completeExceptionally(cause); // not an outcome: no decision, no event, no retry
+      return;
+    }
     Duration elapsed = Duration.ofNanos(time.nanoTime() - start);
     RetryDecision decision;
     try {

@@ -1,7 +1,10 @@
 package dev.sluice.retry;
 
+import dev.sluice.ExecutionSuspended;
+import dev.sluice.SluiceException;
 import dev.sluice.time.TimeSource;
 import java.time.Duration;
+import java.util.concurrent.Callable;
 
 /** One blocking execution of a {@link RetryPolicy}: attempt, decide, park, repeat. */
 final class BlockingRetry {
@@ -13,20 +16,21 @@ final class BlockingRetry {
     this.time = policy.time();
   }
 
-  <T> T run(CheckedSupplier<T> work) {
+  <T> T run(Callable<T> work) throws Exception {
     long start = time.nanoTime();
     Duration previousDelay = null;
     for (int attempt = 1; ; attempt++) {
       T result = null;
       Throwable failure = null;
       try {
-        result = work.get();
+        result = work.call();
+      } catch (ExecutionSuspended suspended) {
+        throw suspended; // not an outcome: no decision, no event, no retry
       } catch (Throwable t) { // every outcome goes to the policy; Errors are not retried by default
         failure = t;
       }
       if (failure instanceof InterruptedException interrupted) {
-        Thread.currentThread().interrupt(); // an interrupted caller wants to stop, not retry
-        throw new RetryException("retry interrupted during attempt " + attempt, null, interrupted);
+        throw interrupted; // an interrupted caller wants to stop, not retry
       }
       Duration elapsed = Duration.ofNanos(time.nanoTime() - start);
       RetryDecision decision =
@@ -35,29 +39,22 @@ final class BlockingRetry {
           policy.listeners(), new RetryEvent(attempt, elapsed, failure, result, decision));
       if (decision instanceof RetryDecision.Retry retry) {
         previousDelay = retry.delay();
-        try {
-          time.sleep(retry.delay());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new RetryException(
-              "retry interrupted while waiting after attempt " + attempt, null, e);
-        }
+        time.sleep(retry.delay());
       } else if (failure == null) {
         return result;
       } else {
-        throw rethrow(failure, ((RetryDecision.GiveUp) decision).reason(), attempt);
+        throw rethrow(failure);
       }
     }
   }
 
-  static RuntimeException rethrow(Throwable failure, RetryDecision.Reason reason, int attempts) {
-    if (failure instanceof RuntimeException unchecked) {
-      return unchecked;
+  private static Exception rethrow(Throwable failure) {
+    if (failure instanceof Exception e) {
+      return e;
     }
     if (failure instanceof Error error) {
       throw error;
     }
-    return new RetryException(
-        "gave up after " + attempts + " attempt(s): " + reason, reason, failure);
+    return new SluiceException("the call threw a " + failure.getClass().getName(), failure);
   }
 }

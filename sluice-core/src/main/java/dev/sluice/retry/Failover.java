@@ -1,7 +1,10 @@
 package dev.sluice.retry;
 
+import dev.sluice.PolicyChain;
+import dev.sluice.Sluice;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 
 /**
  * Tries alternatives in order (mirrors, resolvers), each under its own retry policy, and returns
@@ -23,20 +26,22 @@ public final class Failover {
    * @param perAlternative the retry policy for each alternative
    * @param <T> the result type
    * @return the first success
-   * @throws RuntimeException the last alternative's failure (as {@link RetryPolicy#execute} throws
-   *     it), with the earlier failures added as suppressed
+   * @throws RuntimeException the last alternative's failure, unchecked as it is, a checked one in a
+   *     {@link dev.sluice.CallFailedException} (as {@link dev.sluice.PolicyChain#get} throws it),
+   *     with the earlier failures added as suppressed
    * @throws IllegalArgumentException if there are no alternatives
    */
   public static <T> T firstSuccess(
-      List<? extends CheckedSupplier<T>> alternatives, RetryPolicy perAlternative) {
+      List<? extends Callable<T>> alternatives, RetryPolicy perAlternative) {
     Objects.requireNonNull(perAlternative, "perAlternative");
     if (alternatives.isEmpty()) {
       throw new IllegalArgumentException("retry.failover alternatives must not be empty");
     }
+    PolicyChain chain = Sluice.with(perAlternative);
     RuntimeException previous = null;
-    for (CheckedSupplier<T> alternative : alternatives) {
+    for (Callable<T> alternative : alternatives) {
       try {
-        return perAlternative.execute(alternative);
+        return chain.get(alternative);
       } catch (RuntimeException failure) {
         if (previous != null && previous != failure) {
           failure.addSuppressed(previous);

@@ -1,11 +1,13 @@
 package dev.sluice.retry;
 
+import dev.sluice.Policy;
 import dev.sluice.time.TimeSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,7 +22,8 @@ import java.util.random.RandomGenerator;
  * <p>The heart of a policy is the pure function {@link #decide}: given how many attempts were made,
  * how long it has been, and the last outcome, it returns a {@link RetryDecision} without waiting or
  * running anything. The durable engine uses it to reschedule a stored task; the throttle uses it to
- * pace; {@link #execute} and {@link #executeAsync} use it to run a call with retries.
+ * pace; {@link #call} and {@link #callAsync} use it to run a call with retries, alone or composed
+ * with other policies through {@link dev.sluice.Sluice#with}.
  *
  * <p>The delay before the next attempt is {@code max(retryAfter, backoff)}, capped by the
  * schedule's max delay; when a server's Retry-After exceeds that cap, the schedule decides whether
@@ -32,12 +35,12 @@ import java.util.random.RandomGenerator;
  *     .backoff(Backoff.exponential(Duration.ofMillis(200), 2, Duration.ofSeconds(30))
  *         .withJitter(Jitter.FULL))
  *     .retryOn(IOException.class)
- *     .retryIfResult(r -> r instanceof Integer status && status == 503)
+ *     .retryIfResult(Integer.class, status -> status == 503)
  *     .build();
- * String body = policy.execute(() -> client.get(url));
+ * String body = Sluice.with(policy).get(() -> client.get(url));
  * }</pre>
  */
-public final class RetryPolicy {
+public final class RetryPolicy implements Policy {
   private final RetrySchedule schedule;
   private final List<Predicate<Throwable>> retryOn;
   private final List<Predicate<Object>> retryIfResult;
@@ -197,17 +200,18 @@ public final class RetryPolicy {
 
   /**
    * Runs {@code work} until it succeeds or the policy gives up, waiting between attempts through
-   * the time source (the thread parks; fine on virtual threads).
+   * the time source (the thread parks; fine on virtual threads). An {@link
+   * dev.sluice.ExecutionSuspended} is not an attempt: it passes through at once.
    *
    * @param work the call to make
    * @param <T> the result type
    * @return the first successful result, or the last result when retries on results ran out
-   * @throws RuntimeException the last failure when it is unchecked and the policy gave up
-   * @throws RetryException when the last failure is checked, or the wait was interrupted (the
-   *     interrupt flag is set again)
+   * @throws Exception the last failure, unchanged, when the policy gave up; the {@link
+   *     InterruptedException} when interrupted while waiting between attempts
    */
-  public <T> T execute(CheckedSupplier<T> work) {
-    return new BlockingRetry(this).run(work);
+  @Override
+  public <T> T call(Callable<T> work) throws Exception {
+    return new BlockingRetry(this).run(Objects.requireNonNull(work, "work"));
   }
 
   /**
@@ -220,22 +224,26 @@ public final class RetryPolicy {
    * @param <T> the result type
    * @return a future of the first successful result, or of the last failure
    */
-  public <T> CompletableFuture<T> executeAsync(Supplier<? extends CompletionStage<T>> work) {
-    return new AsyncRetry<T>(this, work, null).start();
+  @Override
+  public <T> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> work) {
+    return new AsyncRetry<T>(this, Objects.requireNonNull(work, "work"), null).start();
   }
 
   /**
-   * Like {@link #executeAsync(Supplier)}, but schedules each retry on {@code scheduler} (real
-   * time).
+   * Like {@link #callAsync(Supplier)}, but schedules each retry on {@code scheduler} (real time).
    *
    * @param work starts one attempt
    * @param scheduler runs the next attempt after its delay
    * @param <T> the result type
    * @return a future of the first successful result, or of the last failure
    */
-  public <T> CompletableFuture<T> executeAsync(
+  public <T> CompletableFuture<T> callAsync(
       Supplier<? extends CompletionStage<T>> work, ScheduledExecutorService scheduler) {
-    return new AsyncRetry<T>(this, work, Objects.requireNonNull(scheduler, "scheduler")).start();
+    return new AsyncRetry<T>(
+            this,
+            Objects.requireNonNull(work, "work"),
+            Objects.requireNonNull(scheduler, "scheduler"))
+        .start();
   }
 
   TimeSource time() {
@@ -401,6 +409,21 @@ public final class RetryPolicy {
     public Builder retryIfResult(Predicate<Object> predicate) {
       retryIfResult.add(Objects.requireNonNull(predicate, "retry.retry-if-result"));
       return this;
+    }
+
+    /**
+     * Retries when the result is a {@code type} that {@code predicate} accepts, the typed form of
+     * {@link #retryIfResult(Predicate)}: results of other types never match.
+     *
+     * @param type the result type the predicate reads
+     * @param predicate reads a result of that type
+     * @param <R> the result type
+     * @return this builder
+     */
+    public <R> Builder retryIfResult(Class<R> type, Predicate<? super R> predicate) {
+      Objects.requireNonNull(type, "type");
+      Objects.requireNonNull(predicate, "predicate");
+      return retryIfResult(r -> type.isInstance(r) && predicate.test(type.cast(r)));
     }
 
     /**

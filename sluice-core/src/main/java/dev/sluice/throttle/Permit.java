@@ -1,5 +1,6 @@
 package dev.sluice.throttle;
 
+import dev.sluice.ExecutionSuspended;
 import dev.sluice.breaker.CircuitPermit;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -91,13 +92,19 @@ public final class Permit implements AutoCloseable {
 
   /**
    * Records that the call failed. Whether the failure slows the throttle down is decided by the
-   * configured failure predicate; a failure it rejects is recorded as ignored.
+   * configured failure predicate; a failure it rejects is recorded as ignored, and so is an {@link
+   * ExecutionSuspended}, which is not an outcome.
    *
    * @param cause what went wrong
    */
   public void recordFailure(Throwable cause) {
+    Objects.requireNonNull(cause, "cause");
+    if (cause instanceof ExecutionSuspended) {
+      recordIgnored();
+      return;
+    }
     outcome = Outcome.FAILURE;
-    failure = Objects.requireNonNull(cause, "cause");
+    failure = cause;
   }
 
   /** Records that the call's outcome says nothing about the server's capacity. */

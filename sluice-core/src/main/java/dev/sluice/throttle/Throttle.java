@@ -1,10 +1,9 @@
 package dev.sluice.throttle;
 
-import dev.sluice.breaker.CircuitBreaker;
+import dev.sluice.ExecutionSuspended;
+import dev.sluice.Policy;
 import dev.sluice.breaker.CircuitOpenException;
 import dev.sluice.breaker.CircuitPermit;
-import dev.sluice.breaker.CircuitState;
-import dev.sluice.time.Nanos;
 import dev.sluice.time.TimeSource;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -15,11 +14,8 @@ import java.util.OptionalLong;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
@@ -32,7 +28,7 @@ import java.util.random.RandomGenerator;
  *
  * <pre>{@code
  * Throttle throttle = Throttle.create(ThrottleConfig.builder().maxConcurrency(8).build());
- * String body = throttle.call(() -> fetch(url));          // records success or failure itself
+ * String body = Sluice.with(throttle).get(() -> fetch(url)); // records success or failure itself
  * try (Permit permit = throttle.acquire()) {              // or hold a permit yourself
  *   HttpResponse<String> response = client.send(request, BodyHandlers.ofString());
  *   permit.recordHeaders(response.headers().map());
@@ -40,12 +36,14 @@ import java.util.random.RandomGenerator;
  * }
  * }</pre>
  *
+ * <p>A throttle is a {@link Policy}: compose it with a retry policy and a breaker with {@link
+ * dev.sluice.Sluice#with}, innermost, so a permit is held only while a call is in flight.
+ *
  * <p>Thread-safe; waiting callers park without pinning, so thousands of virtual threads may wait at
  * once. Time comes only from the {@link TimeSource} given at creation.
  */
-public final class Throttle {
+public final class Throttle implements Policy, AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Throttle.class.getName());
-  private static final long NO_TIMEOUT = Long.MAX_VALUE;
 
   private enum Lifecycle {
     OPEN,
@@ -60,43 +58,31 @@ public final class Throttle {
   private final TokenWindow tokens;
   private final ServerTokenQuota serverTokens;
   private final ProgressTracker progress;
-  private final CircuitBreaker breaker;
-  private final ReentrantLock adaptLock = new ReentrantLock();
-  private final CallMeter meter;
-  private final RateController controller;
-  private final ReentrantLock stateLock = new ReentrantLock();
-  private final List<ThrottleListener> listeners = new CopyOnWriteArrayList<>();
+  private final EmbeddedBreaker breaker;
+  private final ThrottleAdaptation adaptation;
+  private final BlockingAcquisition blocking;
+  private final AsyncAcquisition async;
   private final AtomicReference<Lifecycle> lifecycle = new AtomicReference<>(Lifecycle.OPEN);
-  private ThrottleState reportedState = ThrottleState.RUNNING;
-  private volatile long nextReview;
-  private volatile long generation;
-  private volatile boolean cooling;
-
-  /** Whether a caller waited for the adaptive rate or for concurrency since the last review. */
-  private volatile boolean constrained;
 
   private Throttle(ThrottleConfig config, TimeSource time, RandomGenerator random) {
     this.config = Objects.requireNonNull(config, "config");
     this.time = Objects.requireNonNull(time, "time");
     Objects.requireNonNull(random, "random");
     long now = time.nanoTime();
-    this.meter = new CallMeter(now);
-    this.controller = new RateController(config, meter, now);
+    CallMeter meter = new CallMeter(now);
+    RateController controller = new RateController(config, meter, now);
     this.gate = new ConcurrencyGate(time, controller.concurrency());
     this.pacer = new DispatchPacer(controller.intervalNanos(), config.jitterFraction(), random);
     this.tokens = config.tokenBudget() == null ? null : new TokenWindow(time, config.tokenBudget());
     this.serverTokens = new ServerTokenQuota(time);
     this.progress = new ProgressTracker(config.totalTasks());
-    this.breaker =
-        config.circuitBreaker() == null
-            ? null
-            : CircuitBreaker.builder()
-                .name("throttle")
-                .config(config.circuitBreaker())
-                .timeSource(time)
-                .listener(transition -> publishState())
-                .build();
-    this.nextReview = controller.nextReview();
+    this.adaptation =
+        new ThrottleAdaptation(
+            meter, controller, gate, pacer, progress, this::accepting, this::state, this::snapshot);
+    this.breaker = EmbeddedBreaker.of(config, time, adaptation::publishState);
+    this.blocking =
+        new BlockingAcquisition(this, time, gate, pacer, tokens, serverTokens, adaptation);
+    this.async = new AsyncAcquisition(this, time, gate, pacer, tokens, serverTokens, adaptation);
   }
 
   /**
@@ -140,7 +126,7 @@ public final class Throttle {
    * @return this throttle
    */
   public Throttle addListener(ThrottleListener listener) {
-    listeners.add(Objects.requireNonNull(listener, "listener"));
+    adaptation.addListener(listener);
     return this;
   }
 
@@ -150,7 +136,7 @@ public final class Throttle {
    * @param listener the listener
    */
   public void removeListener(ThrottleListener listener) {
-    listeners.remove(listener);
+    adaptation.removeListener(listener);
   }
 
   /**
@@ -199,81 +185,7 @@ public final class Throttle {
    * @throws InterruptedException if interrupted while waiting; nothing is held then
    */
   public Permit acquire(long estimatedTokens, Duration timeout) throws InterruptedException {
-    checkAccepting();
-    failFastIfOpen();
-    // the clock is read only when something needs it: a pending review, pacing, a wait
-    boolean timed =
-        timeout != null
-            || tokens != null
-            || nextReview != Long.MAX_VALUE
-            || pacer.active()
-            || gate.limit() == 1;
-    long now = timed ? time.nanoTime() : Long.MIN_VALUE;
-    long deadline =
-        timeout == null ? NO_TIMEOUT : Nanos.saturatedAdd(now, Nanos.saturated(timeout));
-    review(now);
-    if (!gate.tryAcquire()) {
-      markConstrained();
-      ConcurrencyGate.Result admitted = gate.acquire(deadline);
-      if (admitted == ConcurrencyGate.Result.CLOSED) {
-        throw new ThrottleClosedException(state());
-      }
-      if (admitted == ConcurrencyGate.Result.TIMED_OUT) {
-        throw new ThrottleTimeoutException(timeout, "a concurrency slot");
-      }
-      now = time.nanoTime();
-    }
-    TokenWindow.Spend spend = null;
-    ServerTokenQuota.Reservation served = null;
-    try {
-      if (tokens != null) {
-        spend = tokens.reserve(estimatedTokens, deadline);
-        if (spend == null) {
-          throw new ThrottleTimeoutException(timeout, "token budget");
-        }
-        now = time.nanoTime();
-      }
-      if (serverTokens.active()) {
-        served = serverTokens.reserve(estimatedTokens, deadline);
-        if (served == null) {
-          throw new ThrottleTimeoutException(timeout, "the server's token quota");
-        }
-        now = time.nanoTime();
-      }
-      if (!timed && pacer.active()) {
-        now = time.nanoTime(); // pacing began while this caller was on its way
-      }
-      // the generation is taken with the slot: a call booked before a slow-down measures the old
-      // rate; if a slow-down came while it waited, it books again at the new spacing
-      long booked = generation;
-      long dispatchAt = now == Long.MIN_VALUE ? now : pacer.reserve(now);
-      while (dispatchAt > now) {
-        if (pacer.adaptiveBinds(now)) {
-          markConstrained();
-        }
-        if (dispatchAt > deadline) {
-          throw new ThrottleTimeoutException(timeout, "a dispatch slot");
-        }
-        time.sleepUntil(dispatchAt);
-        checkAccepting();
-        if (generation == booked) {
-          break;
-        }
-        booked = generation;
-        now = time.nanoTime();
-        dispatchAt = pacer.reserve(now);
-      }
-      return new Permit(this, booked, spend, served, dispatchAt, now, circuitPermission());
-    } catch (RuntimeException | InterruptedException e) {
-      if (spend != null) {
-        tokens.reconcile(spend, 0);
-      }
-      if (served != null) {
-        serverTokens.reconcile(served, 0);
-      }
-      gate.release();
-      throw e;
-    }
+    return blocking.acquire(estimatedTokens, timeout);
   }
 
   /**
@@ -295,99 +207,7 @@ public final class Throttle {
    * @return the future permit
    */
   public CompletableFuture<Permit> acquireAsync(long estimatedTokens) {
-    try {
-      checkAccepting();
-      failFastIfOpen();
-    } catch (ThrottleClosedException | CircuitOpenException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-    review(time.nanoTime());
-    CompletableFuture<Permit> result = new CompletableFuture<>();
-    if (gate.inFlight() >= gate.limit()) {
-      markConstrained();
-    }
-    gate.acquireAsync()
-        .whenComplete(
-            (granted, failure) -> {
-              if (failure != null) {
-                result.completeExceptionally(new ThrottleClosedException(state()));
-              } else if (tokens == null && !serverTokens.active()) {
-                pace(null, null, result);
-              } else {
-                Thread.startVirtualThread(() -> reserveThenPace(estimatedTokens, result));
-              }
-            });
-    return result;
-  }
-
-  private void reserveThenPace(long estimatedTokens, CompletableFuture<Permit> result) {
-    TokenWindow.Spend spend = null;
-    try {
-      spend = tokens == null ? null : tokens.reserve(estimatedTokens, NO_TIMEOUT);
-      ServerTokenQuota.Reservation served =
-          serverTokens.active() ? serverTokens.reserve(estimatedTokens, NO_TIMEOUT) : null;
-      pace(spend, served, result);
-    } catch (InterruptedException | RuntimeException e) {
-      if (spend != null) {
-        tokens.reconcile(spend, 0);
-      }
-      gate.release();
-      result.completeExceptionally(e);
-    }
-  }
-
-  private void pace(
-      TokenWindow.Spend spend,
-      ServerTokenQuota.Reservation served,
-      CompletableFuture<Permit> result) {
-    long now = time.nanoTime();
-    long booked = generation;
-    long dispatchAt = pacer.reserve(now);
-    if (dispatchAt > now && pacer.adaptiveBinds(now)) {
-      markConstrained();
-    }
-    if (dispatchAt <= now) {
-      handOver(spend, served, result, booked, now);
-    } else {
-      time.delay(Duration.ofNanos(dispatchAt - now))
-          .thenRun(
-              () -> {
-                if (generation != booked && lifecycle.get() == Lifecycle.OPEN) {
-                  pace(spend, served, result); // slowed down while it waited: book again
-                } else {
-                  handOver(spend, served, result, booked, now);
-                }
-              });
-    }
-  }
-
-  private void handOver(
-      TokenWindow.Spend spend,
-      ServerTokenQuota.Reservation served,
-      CompletableFuture<Permit> result,
-      long booked,
-      long bookedNanos) {
-    CircuitPermit circuit;
-    try {
-      circuit = circuitPermission();
-    } catch (CircuitOpenException e) {
-      if (spend != null) {
-        tokens.reconcile(spend, 0);
-      }
-      if (served != null) {
-        serverTokens.reconcile(served, 0);
-      }
-      gate.release();
-      result.completeExceptionally(e);
-      return;
-    }
-    Permit permit = new Permit(this, booked, spend, served, time.nanoTime(), bookedNanos, circuit);
-    if (lifecycle.get() != Lifecycle.OPEN) {
-      permit.close();
-      result.completeExceptionally(new ThrottleClosedException(state()));
-    } else if (!result.complete(permit)) {
-      permit.close(); // cancelled while pacing
-    }
+    return async.acquire(estimatedTokens);
   }
 
   /**
@@ -398,6 +218,7 @@ public final class Throttle {
    * @return what the task returned
    * @throws Exception whatever the task threw, after recording it
    */
+  @Override
   public <T> T call(Callable<T> task) throws Exception {
     Objects.requireNonNull(task, "task");
     try (Permit permit = acquire()) {
@@ -432,36 +253,14 @@ public final class Throttle {
    * @param <T> the result type
    * @return the call's result
    */
+  @Override
   public <T> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> task) {
-    Objects.requireNonNull(task, "task");
-    return acquireAsync()
-        .thenCompose(
-            permit -> {
-              CompletionStage<T> stage;
-              try {
-                stage = task.get();
-              } catch (RuntimeException e) {
-                permit.recordFailure(e);
-                permit.close();
-                return CompletableFuture.failedFuture(e);
-              }
-              return stage
-                  .whenComplete(
-                      (value, failure) -> {
-                        if (failure == null) {
-                          permit.recordSuccess();
-                        } else {
-                          permit.recordFailure(unwrap(failure));
-                        }
-                        permit.close();
-                      })
-                  .toCompletableFuture();
-            });
+    return async.call(Objects.requireNonNull(task, "task"));
   }
 
   /** Records a success reported outside a permit (for example by a batch API). */
   public void recordSuccess() {
-    afterSuccess(time.nanoTime());
+    adaptation.afterSuccess(time.nanoTime());
   }
 
   /**
@@ -472,10 +271,8 @@ public final class Throttle {
    */
   public void recordFailure(Throwable cause) {
     Objects.requireNonNull(cause, "cause");
-    if (config.failurePredicate().test(cause)) {
-      long now = time.nanoTime();
-      meter.recordFailure(now);
-      afterFailure(now, -1);
+    if (!(cause instanceof ExecutionSuspended) && config.failurePredicate().test(cause)) {
+      adaptation.onFailure(time.nanoTime(), -1);
     }
   }
 
@@ -501,10 +298,11 @@ public final class Throttle {
    * Stops accepting acquires: new and waiting callers get {@link ThrottleClosedException}; calls in
    * flight finish and close their permits normally.
    */
+  @Override
   public void close() {
     lifecycle.set(Lifecycle.CLOSED);
     gate.close();
-    publishState();
+    adaptation.publishState();
     LOG.log(Level.INFO, "throttle closed; {0} calls in flight", gate.inFlight());
   }
 
@@ -521,11 +319,11 @@ public final class Throttle {
     long deadline = time.deadlineAfter(Objects.requireNonNull(timeout, "timeout"));
     lifecycle.compareAndSet(Lifecycle.OPEN, Lifecycle.DRAINING);
     gate.close();
-    publishState();
+    adaptation.publishState();
     boolean idle = gate.awaitIdle(deadline);
     if (idle) {
       lifecycle.set(Lifecycle.CLOSED);
-      publishState();
+      adaptation.publishState();
     }
     return idle;
   }
@@ -543,10 +341,10 @@ public final class Throttle {
     if (phase == Lifecycle.DRAINING) {
       return ThrottleState.DRAINING;
     }
-    if (breaker != null && isOpen(breaker.state())) {
+    if (breaker != null && breaker.isOpen()) {
       return ThrottleState.CIRCUIT_OPEN;
     }
-    return cooling ? ThrottleState.COOLING : ThrottleState.RUNNING;
+    return adaptation.cooling() ? ThrottleState.COOLING : ThrottleState.RUNNING;
   }
 
   /**
@@ -556,29 +354,19 @@ public final class Throttle {
    */
   public ThrottleSnapshot snapshot() {
     long now = time.nanoTime();
-    review(now);
-    int concurrency;
-    int ceiling;
-    int failures;
-    adaptLock.lock();
-    try {
-      concurrency = controller.concurrency();
-      ceiling = controller.ceiling();
-      failures = controller.failuresInWindow(now);
-    } finally {
-      adaptLock.unlock();
-    }
+    adaptation.review(now);
+    ThrottleAdaptation.Figures figures = adaptation.figures(now);
     long used = tokens == null ? 0 : tokens.used();
     return new ThrottleSnapshot(
         state(),
-        concurrency,
+        figures.concurrency(),
         config.maxConcurrency(),
-        ceiling,
+        figures.ceiling(),
         gate.inFlight(),
         gate.queued(),
         Duration.ofNanos(pacer.interval(now)),
         Duration.ofNanos(pacer.serverSpacing(now)),
-        failures,
+        figures.failuresInWindow(),
         progress.completed(),
         progress.total(),
         progress.percentage(),
@@ -606,14 +394,8 @@ public final class Throttle {
     long now = time.nanoTime();
     serverTokens.update(effect.quotas(), now);
     long spacing = ServerSignals.apply(effect, now, pacer);
-    if (spacing > 0 && lifecycle.get() == Lifecycle.OPEN) {
-      adaptLock.lock();
-      try {
-        controller.onServerRate(now, 1e9 / spacing, now + pacer.serverSpacingHold(now));
-        applyLimitsLocked(now);
-      } finally {
-        adaptLock.unlock();
-      }
+    if (spacing > 0) {
+      adaptation.onServerRate(now, 1e9 / spacing, now + pacer.serverSpacingHold(now));
     }
     return effect.pause().orElse(null);
   }
@@ -622,7 +404,7 @@ public final class Throttle {
     // the clock is read only when something needs it: the common success path may skip it
     boolean timed =
         progress.total() > 0
-            || nextReview != Long.MAX_VALUE
+            || adaptation.reviewPending()
             || permit.outcome() == Permit.Outcome.FAILURE
             || permit.dispatchNanos() != Long.MIN_VALUE;
     long now = timed ? time.nanoTime() : Long.MIN_VALUE;
@@ -639,224 +421,46 @@ public final class Throttle {
         case SUCCESS -> {
           if (now != Long.MIN_VALUE) {
             long dispatched = permit.dispatchNanos();
-            meter.record(
+            adaptation.onSuccess(
                 now, dispatched == Long.MIN_VALUE ? 0 : now - dispatched, permit.bookedNanos());
+          } else {
+            adaptation.afterSuccess(now);
           }
-          afterSuccess(now);
         }
         case FAILURE -> {
           if (config.failurePredicate().test(permit.failure())) {
-            meter.recordFailure(now);
-            afterFailure(now, permit.generation());
+            adaptation.onFailure(now, permit.generation());
           }
         }
-        case IGNORED, NONE -> review(now);
+        case IGNORED, NONE -> adaptation.review(now);
       }
-      reportToBreaker(permit);
+      if (breaker != null) {
+        breaker.report(permit);
+      }
     } finally {
       gate.release();
     }
   }
 
-  private void reportToBreaker(Permit permit) {
-    CircuitPermit circuit = permit.circuit();
-    if (circuit == null) {
-      return;
-    }
-    switch (permit.outcome()) {
-      case SUCCESS -> circuit.onSuccess();
-      case FAILURE -> {
-        if (config.failurePredicate().test(permit.failure())) {
-          circuit.onFailure();
-          Duration retryAfter = permit.retryAfter();
-          if (retryAfter != null
-              && isOpen(breaker.state())
-              && retryAfter.compareTo(breaker.retryAfter()) > 0) {
-            breaker.openUntil(time.now().plus(retryAfter)); // the server said when to come back
-          }
-        } else {
-          circuit.onIgnore();
-        }
-      }
-      case IGNORED, NONE -> circuit.onIgnore();
-    }
-  }
-
-  private void failFastIfOpen() {
+  void failFastIfOpen() {
     if (breaker != null) {
-      CircuitState circuitState = breaker.state();
-      if (isOpen(circuitState)) {
-        throw new CircuitOpenException(breaker.name(), circuitState, breaker.retryAfter());
-      }
+      breaker.failFastIfOpen();
     }
   }
 
   /** Takes the breaker's permission last, after every wait, so a half-open probe is not held. */
-  private CircuitPermit circuitPermission() {
-    if (breaker == null) {
-      return null;
-    }
-    return breaker
-        .tryAcquire()
-        .orElseThrow(
-            () -> new CircuitOpenException(breaker.name(), breaker.state(), breaker.retryAfter()));
+  CircuitPermit circuitPermission() {
+    return breaker == null ? null : breaker.permission();
   }
 
-  private static boolean isOpen(CircuitState circuitState) {
-    return circuitState == CircuitState.OPEN || circuitState == CircuitState.FORCED_OPEN;
-  }
-
-  private void afterSuccess(long now) {
-    review(now);
-    int milestone = progress.recordCompletion(now);
-    if (milestone > 0 && !listeners.isEmpty()) {
-      ThrottleSnapshot snapshot = snapshot();
-      for (ThrottleListener listener : listeners) {
-        notify(() -> listener.onMilestone(milestone, snapshot));
-      }
-    }
-  }
-
-  private void afterFailure(long now, long dispatchGeneration) {
-    if (lifecycle.get() != Lifecycle.OPEN) {
-      return; // a closed throttle no longer adapts, and reports nothing more
-    }
-    Adjustment slowDown = null;
-    List<RateController.Step> steps;
-    adaptLock.lock();
-    try {
-      steps = reviewLocked(now, consumeConstrained());
-      if (controller.onFailure(now, dispatchGeneration) == RateController.Verdict.SLOWED_DOWN) {
-        slowDown = controller.last();
-        applyLimitsLocked(now);
-      }
-      nextReview = controller.nextReview();
-    } finally {
-      adaptLock.unlock();
-    }
-    fire(steps);
-    if (slowDown != null) {
-      LOG.log(
-          Level.INFO,
-          "throttle slowed down: concurrency {0} -> {1}, interval {2} -> {3}, safe ceiling {4}",
-          slowDown.oldConcurrency(),
-          slowDown.newConcurrency(),
-          slowDown.oldInterval(),
-          slowDown.newInterval(),
-          slowDown.safeCeiling());
-      Adjustment change = slowDown;
-      for (ThrottleListener listener : listeners) {
-        notify(() -> listener.onSlowDown(change));
-      }
-    }
-    publishState();
-  }
-
-  /** Applies speed-up steps and ceiling resets that are due; cheap when none is. */
-  private void review(long now) {
-    if (now < nextReview || lifecycle.get() != Lifecycle.OPEN) {
-      return;
-    }
-    List<RateController.Step> steps;
-    if (!adaptLock.tryLock()) {
-      return; // another caller is reviewing right now
-    }
-    try {
-      steps = reviewLocked(now, consumeConstrained());
-      nextReview = controller.nextReview();
-    } finally {
-      adaptLock.unlock();
-    }
-    fire(steps);
-    if (!steps.isEmpty()) {
-      publishState();
-    }
-  }
-
-  private List<RateController.Step> reviewLocked(long now, boolean waited) {
-    List<RateController.Step> steps = controller.review(now, waited);
-    applyLimitsLocked(now);
-    return steps;
-  }
-
-  private void applyLimitsLocked(long now) {
-    gate.setLimit(controller.concurrency());
-    pacer.setAdaptiveInterval(controller.intervalNanos(), now);
-    generation = controller.generation();
-    cooling = controller.cooling(now);
-  }
-
-  private void markConstrained() {
-    if (!constrained) {
-      constrained = true;
-    }
-  }
-
-  private boolean consumeConstrained() {
-    boolean waited = constrained;
-    if (waited) {
-      constrained = false;
-    }
-    return waited || gate.queued() > 0;
-  }
-
-  private void fire(List<RateController.Step> steps) {
-    if (steps.isEmpty() || lifecycle.get() != Lifecycle.OPEN) {
-      return;
-    }
-    for (RateController.Step step : steps) {
-      if (step.ceilingReset()) {
-        LOG.log(
-            Level.DEBUG,
-            "throttle safe ceiling reset {0} -> {1}",
-            step.oldCeiling(),
-            step.adjustment().safeCeiling());
-        for (ThrottleListener listener : listeners) {
-          notify(() -> listener.onCeilingReset(step.oldCeiling(), step.adjustment().safeCeiling()));
-        }
-      } else {
-        LOG.log(Level.DEBUG, "throttle sped up: {0}", step.adjustment());
-        for (ThrottleListener listener : listeners) {
-          notify(() -> listener.onSpeedUp(step.adjustment()));
-        }
-      }
-    }
-  }
-
-  private void publishState() {
-    stateLock.lock();
-    try {
-      ThrottleState now = state();
-      ThrottleState before = reportedState;
-      if (now != before) {
-        reportedState = now;
-        LOG.log(Level.INFO, "throttle state {0} -> {1}", before, now);
-        for (ThrottleListener listener : listeners) {
-          notify(() -> listener.onStateChange(before, now));
-        }
-      }
-    } finally {
-      stateLock.unlock();
-    }
-  }
-
-  private void checkAccepting() {
+  void checkAccepting() {
     if (lifecycle.get() != Lifecycle.OPEN) {
       throw new ThrottleClosedException(state());
     }
   }
 
-  private static void notify(Runnable delivery) {
-    try {
-      delivery.run();
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "throttle listener failed", e);
-    }
-  }
-
-  private static Throwable unwrap(Throwable failure) {
-    return failure instanceof CompletionException && failure.getCause() != null
-        ? failure.getCause()
-        : failure;
+  /** Whether the throttle is open: not closing, not closed; only then does it adapt. */
+  boolean accepting() {
+    return lifecycle.get() == Lifecycle.OPEN;
   }
 }

@@ -3,6 +3,7 @@ package dev.sluice.docs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.Sluice;
 import dev.sluice.breaker.CircuitBreaker;
 import dev.sluice.breaker.CircuitBreakerConfig;
 import dev.sluice.breaker.CircuitOpenException;
@@ -197,15 +198,14 @@ class BreakerAndRetryExamplesTest {
     java.util.concurrent.CompletableFuture<String> body =
         java.util.concurrent.CompletableFuture.supplyAsync(
             () ->
-                policy.execute(
-                    () ->
-                        breaker.call(
-                            () -> {
-                              if (calls.incrementAndGet() == 1) {
-                                throw new IOException("down");
-                              }
-                              return "body";
-                            })));
+                Sluice.with(policy, breaker)
+                    .get(
+                        () -> {
+                          if (calls.incrementAndGet() == 1) {
+                            throw new IOException("down");
+                          }
+                          return "body";
+                        }));
     org.awaitility.Awaitility.await().until(() -> time.waiterCount() == 1);
     time.advance(Duration.ofSeconds(1)); // attempt 2: rejected, the breaker says 9 s more
     org.awaitility.Awaitility.await()

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.sluice.CallFailedException;
+import dev.sluice.Sluice;
 import dev.sluice.time.ManualTimeSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -79,12 +81,13 @@ class RetryPolicyTest {
     try {
       assertThatThrownBy(
               () ->
-                  policy.execute(
-                      () -> {
-                        calls.incrementAndGet();
-                        throw new InterruptedException();
-                      }))
-          .isInstanceOf(RetryException.class)
+                  Sluice.with(policy)
+                      .get(
+                          () -> {
+                            calls.incrementAndGet();
+                            throw new InterruptedException();
+                          }))
+          .isInstanceOf(CallFailedException.class)
           .hasCauseInstanceOf(InterruptedException.class);
       assertThat(Thread.currentThread().isInterrupted()).isTrue();
       assertThat(calls).hasValue(1);
@@ -224,13 +227,14 @@ class RetryPolicyTest {
     CompletableFuture<String> result =
         CompletableFuture.supplyAsync(
             () ->
-                policy.execute(
-                    () -> {
-                      if (calls.incrementAndGet() < 3) {
-                        throw new IOException("attempt " + calls.get());
-                      }
-                      return "ok";
-                    }));
+                Sluice.with(policy)
+                    .get(
+                        () -> {
+                          if (calls.incrementAndGet() < 3) {
+                            throw new IOException("attempt " + calls.get());
+                          }
+                          return "ok";
+                        }));
     await().until(() -> time.waiterCount() == 1);
     assertThat(calls).hasValue(1);
     time.advance(ONE_SECOND);
@@ -261,12 +265,13 @@ class RetryPolicyTest {
     IOException failure = new IOException();
     assertThatThrownBy(
             () ->
-                policy.execute(
-                    () -> {
-                      throw failure;
-                    }))
+                Sluice.with(policy)
+                    .get(
+                        () -> {
+                          throw failure;
+                        }))
         .hasCause(failure);
-    assertThat(policy.execute(() -> "ok")).isEqualTo("ok");
+    assertThat(Sluice.with(policy).get(() -> "ok")).isEqualTo("ok");
     assertThat(giveUps)
         .singleElement()
         .satisfies(
@@ -284,22 +289,22 @@ class RetryPolicyTest {
     UncheckedIOException unchecked = new UncheckedIOException(new IOException());
     assertThatThrownBy(
             () ->
-                policy.execute(
-                    () -> {
-                      throw unchecked;
-                    }))
+                Sluice.with(policy)
+                    .get(
+                        () -> {
+                          throw unchecked;
+                        }))
         .isSameAs(unchecked);
     IOException checked = new IOException("gone");
     assertThatThrownBy(
             () ->
-                policy.execute(
-                    () -> {
-                      throw checked;
-                    }))
-        .isInstanceOf(RetryException.class)
-        .hasCause(checked)
-        .extracting(e -> ((RetryException) e).reason())
-        .isEqualTo(RetryDecision.Reason.MAX_ATTEMPTS);
+                Sluice.with(policy)
+                    .get(
+                        () -> {
+                          throw checked;
+                        }))
+        .isInstanceOf(CallFailedException.class)
+        .hasCause(checked);
   }
 
   @Test
@@ -312,7 +317,8 @@ class RetryPolicyTest {
             .timeSource(time)
             .build();
     AtomicInteger calls = new AtomicInteger();
-    assertThat(policy.execute(() -> calls.incrementAndGet() > 0 ? 503 : 200)).isEqualTo(503);
+    assertThat(Sluice.with(policy).get(() -> calls.incrementAndGet() > 0 ? 503 : 200))
+        .isEqualTo(503);
     assertThat(calls).hasValue(2);
   }
 
@@ -321,7 +327,7 @@ class RetryPolicyTest {
     RetryPolicy policy = fixedOneSecond().maxAttempts(3).build();
     AtomicInteger calls = new AtomicInteger();
     CompletableFuture<String> result =
-        policy.executeAsync(
+        policy.callAsync(
             () ->
                 calls.incrementAndGet() < 3
                     ? CompletableFuture.failedFuture(new IOException())
@@ -339,7 +345,7 @@ class RetryPolicyTest {
     RetryPolicy policy = fixedOneSecond().maxAttempts(2).build();
     IOException failure = new IOException("down");
     CompletableFuture<String> result =
-        policy.executeAsync(() -> CompletableFuture.failedFuture(failure));
+        policy.callAsync(() -> CompletableFuture.failedFuture(failure));
     time.advance(ONE_SECOND);
     assertThat(result).isCompletedExceptionally();
     assertThatThrownBy(result::join).hasCause(failure);
@@ -354,7 +360,7 @@ class RetryPolicyTest {
     try {
       AtomicInteger calls = new AtomicInteger();
       CompletableFuture<String> result =
-          policy.executeAsync(
+          policy.callAsync(
               () ->
                   calls.incrementAndGet() < 3
                       ? CompletableFuture.failedFuture(new IOException())
@@ -372,7 +378,7 @@ class RetryPolicyTest {
     RetryPolicy policy = fixedOneSecond().maxAttempts(5).build();
     AtomicInteger calls = new AtomicInteger();
     CompletableFuture<String> result =
-        policy.executeAsync(
+        policy.callAsync(
             () -> {
               calls.incrementAndGet();
               return CompletableFuture.failedFuture(new IOException());

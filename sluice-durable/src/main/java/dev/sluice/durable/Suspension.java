@@ -1,13 +1,14 @@
 package dev.sluice.durable;
 
+import dev.sluice.ExecutionSuspended;
 import dev.sluice.durable.store.Awaiting;
 
 /**
  * Unwinds a handler that must wait (a sleep, a signal, a child) so its worker can suspend the
- * execution. An {@link Error} so that handlers catching {@code Exception} let it pass; it carries
- * no stack trace because it is control flow, not a failure.
+ * execution. Every policy a worker runs handlers through recognises it as no outcome (see {@link
+ * ExecutionSuspended}).
  */
-final class Suspension extends Error {
+final class Suspension extends ExecutionSuspended {
   private static final long serialVersionUID = 1L;
 
   /** When the execution becomes due at the latest, UTC epoch milliseconds. */
@@ -17,7 +18,7 @@ final class Suspension extends Error {
   final transient Awaiting awaiting;
 
   Suspension(long wakeAt, Awaiting awaiting) {
-    super("execution suspended until " + wakeAt, null, false, false);
+    super("execution suspended until " + wakeAt);
     this.wakeAt = wakeAt;
     this.awaiting = awaiting;
   }

@@ -321,7 +321,7 @@ public final class Worker implements AutoCloseable {
     O result;
     try {
       I input = durable.codec().read(execution.inputJson(), task.inputType(), "input of " + lease);
-      result = config.gate().call(() -> task.handler().handle(context, input));
+      result = config.policy().call(() -> task.handler().handle(context, input));
     } catch (Suspension suspension) {
       handlerReturned(context);
       suspend(context, suspension);

@@ -1,5 +1,7 @@
 package dev.sluice.durable;
 
+import dev.sluice.Policy;
+import dev.sluice.Sluice;
 import dev.sluice.time.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,8 +29,8 @@ import java.util.UUID;
  * @param maxPollInterval the longest wait between claims when idle (the wait doubles while idle)
  * @param shutdownGrace how long {@link Worker#close()} lets running handlers finish before handing
  *     their executions back
- * @param gate what every handler run passes through ({@link HandlerGate#OPEN} for nothing), such as
- *     a throttle's {@code call}
+ * @param policy what every handler run passes through: a throttle, a breaker, or several composed
+ *     with {@link Sluice#with}; {@code Sluice.with()} for nothing
  * @param retention how long ended executions (COMPLETED, CANCELLED, EXPIRED) are kept before the
  *     worker purges them, in batches, every {@link #PURGE_INTERVAL}; {@code null} keeps them
  * @param listeners what hears of claims and runs, in the order they are told
@@ -42,7 +44,7 @@ public record WorkerConfig(
     Duration pollInterval,
     Duration maxPollInterval,
     Duration shutdownGrace,
-    HandlerGate gate,
+    Policy policy,
     Duration retention,
     List<WorkerListener> listeners) {
 
@@ -65,7 +67,7 @@ public record WorkerConfig(
     Objects.requireNonNull(pollInterval, "worker.poll-interval");
     Objects.requireNonNull(maxPollInterval, "worker.max-poll-interval");
     Objects.requireNonNull(shutdownGrace, "worker.shutdown-grace");
-    Objects.requireNonNull(gate, "worker.gate");
+    Objects.requireNonNull(policy, "worker.policy");
     listeners = List.copyOf(Objects.requireNonNull(listeners, "worker.listeners"));
     if (workerId.isBlank()) {
       throw new IllegalArgumentException("worker.id must not be blank, was \"" + workerId + "\"");
@@ -133,7 +135,7 @@ public record WorkerConfig(
     private Duration maxPollInterval = Duration.ofSeconds(2);
     private Duration shutdownGrace = Duration.ofSeconds(30);
     private Duration retention;
-    private HandlerGate gate = HandlerGate.OPEN;
+    private Policy policy = Sluice.with();
     private final List<WorkerListener> listeners = new ArrayList<>();
 
     private Builder() {}
@@ -239,14 +241,17 @@ public record WorkerConfig(
     }
 
     /**
-     * Runs every handler call through a gate, for example an adaptive throttle ({@link
-     * HandlerGate#throttled}) so the worker's concurrency follows what the called service can take.
+     * Runs every handler call through a policy, for example an adaptive throttle, so the worker's
+     * pace follows what the called service can take, or a breaker, or both composed with {@link
+     * Sluice#with}. A handler that suspends (a durable sleep, a signal wait, a child not finished
+     * yet) is no outcome to any policy: its throttle permit is released without one, so waiting
+     * never slows the throttle down.
      *
-     * @param gate the gate; {@link HandlerGate#OPEN} by default
+     * @param policy the policy; none by default
      * @return this builder
      */
-    public Builder gate(HandlerGate gate) {
-      this.gate = Objects.requireNonNull(gate, "worker.gate");
+    public Builder policy(Policy policy) {
+      this.policy = Objects.requireNonNull(policy, "worker.policy");
       return this;
     }
 
@@ -293,7 +298,7 @@ public record WorkerConfig(
           pollInterval,
           maxPollInterval,
           shutdownGrace,
-          gate,
+          policy,
           retention,
           listeners);
     }

@@ -3,6 +3,7 @@ package dev.sluice.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.Sluice;
 import dev.sluice.breaker.CircuitBreaker;
 import dev.sluice.breaker.CircuitBreakerConfig;
 import dev.sluice.breaker.CircuitOpenException;
@@ -69,9 +70,9 @@ class BreakerAndRetryMetricsTest {
             .build();
     int[] calls = {0};
     // first execution: fails once, then succeeds; second: fails three times and gives up
-    Object result = policy.execute(() -> ++calls[0] < 2 ? fail() : "done");
+    Object result = Sluice.with(policy).get(() -> ++calls[0] < 2 ? fail() : "done");
     assertThat(result).isEqualTo("done");
-    assertThatThrownBy(() -> policy.execute(() -> fail())).isNotNull();
+    assertThatThrownBy(() -> Sluice.with(policy).get(() -> fail())).isNotNull();
 
     assertThat(count("sluice.retry.attempts", "retry", "payments", "outcome", "success"))
         .isEqualTo(1);

@@ -2,6 +2,7 @@ package dev.sluice.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.Sluice;
 import dev.sluice.breaker.CircuitBreaker;
 import dev.sluice.durable.Durable;
 import dev.sluice.durable.ExecutionId;
@@ -96,7 +97,7 @@ class MetricsDocsExampleTest {
           .contains(
               "sluice_ratelimit_decisions_total{outcome=\"allowed\",policy=\"public-api\","
                   + "rule=\"none\",tier=\"anonymous\"} 1.0");
-      assertThat(retryPolicy.execute(() -> "ok")).isEqualTo("ok");
+      assertThat(Sluice.with(retryPolicy).get(() -> "ok")).isEqualTo("ok");
       // the meters that appear with their first event: a denial, a penalty, a failed token
       limiter.decide(HttpRequestView.of("GET", "/items", "203.0.113.7", Map.of()));
       limiter.decide(HttpRequestView.of("GET", "/items", "203.0.113.7", Map.of()));

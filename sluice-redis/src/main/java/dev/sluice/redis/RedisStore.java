@@ -1,5 +1,7 @@
 package dev.sluice.redis;
 
+import dev.sluice.PolicyChain;
+import dev.sluice.Sluice;
 import dev.sluice.breaker.CircuitBreaker;
 import dev.sluice.breaker.CircuitPermit;
 import dev.sluice.breaker.CircuitState;
@@ -64,7 +66,7 @@ public final class RedisStore implements LimitStore, AutoCloseable {
   private final RedisKeys names;
   private final RedisLink link;
   private final CircuitBreaker breaker;
-  private final RetryPolicy retry;
+  private final PolicyChain retry;
   private final OverLimitCache overLimit;
   private final FallbackLimits fallback;
   private final LongAdder[] byOrigin = adders(RedisDecision.Origin.values().length);
@@ -111,21 +113,22 @@ public final class RedisStore implements LimitStore, AutoCloseable {
                 })
             .build();
     this.retry =
-        RetryPolicy.builder()
-            .maxAttempts(config.maxAttempts())
-            .backoff(
-                Backoff.exponential(config.retryBackoff(), 2, config.retryBackoffMax())
-                    .withJitter(Jitter.FULL))
-            .retryIf(Transients::isTransient)
-            .timeSource(time)
-            .listener(
-                new RetryListener() {
-                  @Override
-                  public void onRetry(RetryEvent event) {
-                    retries.increment();
-                  }
-                })
-            .build();
+        Sluice.with(
+            RetryPolicy.builder()
+                .maxAttempts(config.maxAttempts())
+                .backoff(
+                    Backoff.exponential(config.retryBackoff(), 2, config.retryBackoffMax())
+                        .withJitter(Jitter.FULL))
+                .retryIf(Transients::isTransient)
+                .timeSource(time)
+                .listener(
+                    new RetryListener() {
+                      @Override
+                      public void onRetry(RetryEvent event) {
+                        retries.increment();
+                      }
+                    })
+                .build());
     this.overLimit = new OverLimitCache(config.overLimitCacheSize());
     this.fallback = new FallbackLimits(config.fallbackNodes(), config.fallbackMaxKeys());
     this.link = RedisLink.open(config, this::scriptReloaded);
@@ -265,7 +268,7 @@ public final class RedisStore implements LimitStore, AutoCloseable {
     }
     T result;
     try {
-      result = retry.execute(() -> call(source, sha, keys, args, read));
+      result = retry.get(() -> call(source, sha, keys, args, read));
     } catch (RuntimeException e) {
       // an interrupted caller says nothing about Redis' health; else the breaker's rules classify
       if (Thread.currentThread().isInterrupted()

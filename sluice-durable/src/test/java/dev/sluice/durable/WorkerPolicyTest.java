@@ -2,7 +2,14 @@ package dev.sluice.durable;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.Policy;
+import dev.sluice.Sluice;
+import dev.sluice.breaker.CircuitBreaker;
 import dev.sluice.breaker.CircuitBreakerConfig;
+import dev.sluice.breaker.CircuitState;
+import dev.sluice.retry.RetryEvent;
+import dev.sluice.retry.RetryListener;
+import dev.sluice.retry.RetryPolicy;
 import dev.sluice.throttle.Throttle;
 import dev.sluice.throttle.ThrottleConfig;
 import dev.sluice.throttle.ThrottleSnapshot;
@@ -10,21 +17,26 @@ import dev.sluice.throttle.ThrottleState;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
-class HandlerGateTest extends FixtureTest {
+class WorkerPolicyTest extends FixtureTest {
 
   /** A stand-in for a throttle: at most two calls at once. */
-  static final class TwoAtATime {
+  static final class TwoAtATime implements Policy {
     final Semaphore permits = new Semaphore(2);
     final AtomicInteger inside = new AtomicInteger();
     final AtomicInteger mostInside = new AtomicInteger();
     final AtomicInteger calls = new AtomicInteger();
 
-    <T> T call(Callable<T> work) throws Exception {
+    @Override
+    public <T> T call(Callable<T> work) throws Exception {
       permits.acquire();
       try {
         calls.incrementAndGet();
@@ -35,10 +47,15 @@ class HandlerGateTest extends FixtureTest {
         permits.release();
       }
     }
+
+    @Override
+    public <T> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> call) {
+      throw new UnsupportedOperationException("a worker runs handlers synchronously");
+    }
   }
 
   @Test
-  void everyHandlerRunPassesThroughTheGateWhichBoundsHowManyRunAtOnce() {
+  void everyHandlerRunPassesThroughThePolicyWhichBoundsHowManyRunAtOnce() {
     TwoAtATime gate = new TwoAtATime();
     Task<Integer, Integer> slow =
         f.durable.register(
@@ -50,7 +67,7 @@ class HandlerGateTest extends FixtureTest {
                   Thread.yield();
                   return ctx.step("work", Integer.class, () -> n + 1);
                 }));
-    f.worker(WorkerConfig.builder().concurrency(16).gate(gate::call).shutdownGrace(Duration.ZERO));
+    f.worker(WorkerConfig.builder().concurrency(16).policy(gate).shutdownGrace(Duration.ZERO));
 
     List<ExecutionId> ids = f.durable.map(slow, IntStream.range(0, 40).boxed().toList());
     for (int i = 0; i < ids.size(); i++) {
@@ -62,7 +79,7 @@ class HandlerGateTest extends FixtureTest {
   }
 
   @Test
-  void suspensionPassesThroughTheGate() {
+  void suspensionPassesThroughThePolicy() {
     TwoAtATime gate = new TwoAtATime();
     Task<String, String> sleeper =
         f.durable.register(
@@ -74,7 +91,7 @@ class HandlerGateTest extends FixtureTest {
                   ctx.sleep(Duration.ofMinutes(5));
                   return "awake";
                 }));
-    f.worker(WorkerConfig.builder().gate(gate::call).shutdownGrace(Duration.ZERO));
+    f.worker(WorkerConfig.builder().policy(gate).shutdownGrace(Duration.ZERO));
     ExecutionId id = f.durable.dispatch(sleeper, "x");
     f.tickUntil(
         () ->
@@ -90,7 +107,7 @@ class HandlerGateTest extends FixtureTest {
   }
 
   @Test
-  void aThrottleGateCountsASuspensionAsNeitherSuccessNorFailure() {
+  void aThrottleCountsASuspensionAsNeitherSuccessNorFailure() {
     Throttle throttle =
         Throttle.create(
             ThrottleConfig.builder()
@@ -110,8 +127,7 @@ class HandlerGateTest extends FixtureTest {
                   ctx.sleep(Duration.ofMinutes(5));
                   return "awake";
                 }));
-    f.worker(
-        WorkerConfig.builder().gate(HandlerGate.throttled(throttle)).shutdownGrace(Duration.ZERO));
+    f.worker(WorkerConfig.builder().policy(throttle).shutdownGrace(Duration.ZERO));
     ExecutionId id = f.durable.dispatch(sleeper, "x");
     f.tickUntil(
         () ->
@@ -130,5 +146,75 @@ class HandlerGateTest extends FixtureTest {
     assertThat(f.durable.waitFor(id, String.class, Duration.ZERO)).isEqualTo("awake");
     assertThat(throttle.snapshot().completedTasks()).isEqualTo(1);
     assertThat(throttle.snapshot().failuresInWindow()).isZero();
+  }
+
+  @Test
+  void aSuspendingHandlerComposesWithRetryBreakerAndThrottleWithoutAnOutcome() {
+    List<RetryEvent> attempts = new CopyOnWriteArrayList<>();
+    RetryPolicy retry =
+        RetryPolicy.builder()
+            .maxAttempts(3)
+            .retryIf(t -> true)
+            .timeSource(f.time)
+            .listener(
+                new RetryListener() {
+                  @Override
+                  public void onRetry(RetryEvent event) {
+                    attempts.add(event);
+                  }
+
+                  @Override
+                  public void onGiveUp(RetryEvent event) {
+                    attempts.add(event);
+                  }
+                })
+            .build();
+    CircuitBreaker breaker =
+        CircuitBreaker.builder()
+            .config(CircuitBreakerConfig.builder().consecutiveFailures(1).build())
+            .timeSource(f.time)
+            .build();
+    Throttle throttle =
+        Throttle.create(
+            ThrottleConfig.builder().maxConcurrency(2).initialRate(0).failureThreshold(1).build(),
+            f.time);
+    AtomicInteger runs = new AtomicInteger();
+    Task<String, String> sleeper =
+        f.durable.register(
+            Task.of(
+                "composed-sleeper",
+                String.class,
+                String.class,
+                (ctx, in) -> {
+                  runs.incrementAndGet();
+                  ctx.sleep(Duration.ofMinutes(5));
+                  return "awake";
+                }));
+    f.worker(
+        WorkerConfig.builder()
+            .policy(Sluice.with(retry, breaker, throttle))
+            .shutdownGrace(Duration.ZERO));
+    ExecutionId id = f.durable.dispatch(sleeper, "x");
+    f.tickUntil(
+        () ->
+            f.durable.find(id).fence() == 1
+                && f.durable.stateOf(id) == ExecutionState.PENDING
+                && throttle.snapshot().inFlight() == 0);
+
+    assertThat(runs).hasValue(1); // not retried in place
+    assertThat(attempts).isEmpty(); // and not an attempt
+    assertThat(breaker.state()).isEqualTo(CircuitState.CLOSED);
+    assertThat(breaker.snapshot().counts().failures()).isZero();
+    assertThat(breaker.snapshot().counts().ignored()).isEqualTo(1);
+    assertThat(throttle.snapshot().failuresInWindow()).isZero();
+
+    f.time.advance(Duration.ofMinutes(5));
+    f.tickUntilEnded(id);
+
+    assertThat(f.durable.waitFor(id, String.class, Duration.ZERO)).isEqualTo("awake");
+    assertThat(runs).hasValue(2);
+    assertThat(attempts).isEmpty();
+    assertThat(breaker.snapshot().counts().successes()).isEqualTo(1);
+    assertThat(throttle.snapshot().completedTasks()).isEqualTo(1);
   }
 }
