@@ -132,10 +132,10 @@ public interface CircuitBreaker extends Policy {
     try {
       result = call.call();
     } catch (Exception | Error e) {
-      permit.onOutcome(e, null);
+      permit.recordOutcome(e, null);
       throw e;
     }
-    permit.onOutcome(null, result);
+    permit.recordOutcome(null, result);
     return result;
   }
 
@@ -153,10 +153,10 @@ public interface CircuitBreaker extends Policy {
     try {
       result = supplier.get();
     } catch (RuntimeException | Error e) {
-      permit.onOutcome(e, null);
+      permit.recordOutcome(e, null);
       throw e;
     }
-    permit.onOutcome(null, result);
+    permit.recordOutcome(null, result);
     return result;
   }
 
@@ -216,19 +216,19 @@ public interface CircuitBreaker extends Policy {
       return CompletableFuture.failedFuture(rejected);
     }
     CompletableFuture<T> out = new CompletableFuture<>();
-    out.whenComplete((result, failure) -> permit.onIgnore()); // no-op once reported
+    out.whenComplete((result, failure) -> permit.recordIgnored()); // no-op once reported
     CompletionStage<T> stage;
     try {
       stage = call.get();
     } catch (RuntimeException | Error e) {
-      permit.onOutcome(e, null);
+      permit.recordOutcome(e, null);
       out.completeExceptionally(e);
       return out;
     }
     stage.whenComplete(
         (result, failure) -> {
           Throwable cause = Outcomes.unwrap(failure);
-          permit.onOutcome(cause, result);
+          permit.recordOutcome(cause, result);
           if (cause == null) {
             out.complete(result);
           } else {

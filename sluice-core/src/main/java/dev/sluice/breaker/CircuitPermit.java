@@ -5,16 +5,18 @@ package dev.sluice.breaker;
  * once. Obtained with {@link CircuitBreaker#acquire()} or {@link CircuitBreaker#tryAcquire()} by
  * components that run calls themselves (the throttle does).
  *
- * <p>Exactly one report counts: the first of {@link #onSuccess}, {@link #onFailure}, {@link
- * #onIgnore}, {@link #onOutcome} or {@link #close}; later ones return {@code false} and change
- * nothing. A half-open probe that is ignored, closed unreported, or never reported at all gives its
- * permit back (the last one after the breaker's probe timeout), so a breaker can never stay stuck
- * in half-open state.
+ * <p>Exactly one report counts: the first of {@link #recordSuccess}, {@link #recordFailure}, {@link
+ * #recordIgnored}, {@link #recordOutcome} or {@link #close}; later ones return {@code false} and
+ * change nothing. A half-open probe that is ignored, closed unreported, or never reported at all
+ * gives its permit back (the last one after the breaker's probe timeout), so a breaker can never
+ * stay stuck in half-open state. The words are those of a throttle's {@link
+ * dev.sluice.throttle.Permit}: one outcome vocabulary (success, failure, ignored) across the
+ * policies.
  *
  * <pre>{@code
  * try (CircuitPermit permit = breaker.acquire()) {
  *   Response response = client.send(request);
- *   permit.onOutcome(null, response);
+ *   permit.recordOutcome(null, response);
  * }
  * }</pre>
  */
@@ -25,14 +27,14 @@ public interface CircuitPermit extends AutoCloseable {
    *
    * @return {@code true} if this was the permit's first report
    */
-  boolean onSuccess();
+  boolean recordSuccess();
 
   /**
    * Reports that the call failed, whatever the breaker's failure rules say.
    *
    * @return {@code true} if this was the permit's first report
    */
-  boolean onFailure();
+  boolean recordFailure();
 
   /**
    * Reports that the call's outcome says nothing about the service's health (it was cancelled, or
@@ -40,7 +42,7 @@ public interface CircuitPermit extends AutoCloseable {
    *
    * @return {@code true} if this was the permit's first report
    */
-  boolean onIgnore();
+  boolean recordIgnored();
 
   /**
    * Reports an outcome and lets the breaker's rules classify it: a failure is ignored if an ignore
@@ -51,9 +53,9 @@ public interface CircuitPermit extends AutoCloseable {
    * @param resultOrNull the call's result
    * @return {@code true} if this was the permit's first report
    */
-  boolean onOutcome(Throwable failureOrNull, Object resultOrNull);
+  boolean recordOutcome(Throwable failureOrNull, Object resultOrNull);
 
-  /** Gives the permit back, as {@link #onIgnore()}, if no outcome was reported. */
+  /** Gives the permit back, as {@link #recordIgnored()}, if no outcome was reported. */
   @Override
   void close();
 }

@@ -33,7 +33,7 @@ final class StatePermit implements CircuitPermit {
   }
 
   @Override
-  public boolean onSuccess() {
+  public boolean recordSuccess() {
     if (!claim()) {
       return false;
     }
@@ -42,7 +42,7 @@ final class StatePermit implements CircuitPermit {
   }
 
   @Override
-  public boolean onFailure() {
+  public boolean recordFailure() {
     if (!claim()) {
       return false;
     }
@@ -51,7 +51,7 @@ final class StatePermit implements CircuitPermit {
   }
 
   @Override
-  public boolean onIgnore() {
+  public boolean recordIgnored() {
     if (!claim()) {
       return false;
     }
@@ -60,17 +60,17 @@ final class StatePermit implements CircuitPermit {
   }
 
   @Override
-  public boolean onOutcome(Throwable failureOrNull, Object resultOrNull) {
+  public boolean recordOutcome(Throwable failureOrNull, Object resultOrNull) {
     return switch (state.breaker.classify(failureOrNull, resultOrNull)) {
-      case SUCCESS -> onSuccess();
-      case FAILURE -> onFailure();
-      case IGNORE -> onIgnore();
+      case SUCCESS -> recordSuccess();
+      case FAILURE -> recordFailure();
+      case IGNORE -> recordIgnored();
     };
   }
 
   @Override
   public void close() {
-    onIgnore();
+    recordIgnored();
   }
 
   @Override

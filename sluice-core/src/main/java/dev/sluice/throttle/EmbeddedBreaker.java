@@ -66,19 +66,19 @@ final class EmbeddedBreaker {
       return;
     }
     switch (permit.outcome()) {
-      case SUCCESS -> circuit.onSuccess();
+      case SUCCESS -> circuit.recordSuccess();
       case FAILURE -> {
         if (failurePredicate.test(permit.failure())) {
-          circuit.onFailure();
+          circuit.recordFailure();
           Duration retryAfter = permit.retryAfter();
           if (retryAfter != null && isOpen() && retryAfter.compareTo(breaker.retryAfter()) > 0) {
             breaker.openUntil(time.now().plus(retryAfter)); // the server said when to come back
           }
         } else {
-          circuit.onIgnore();
+          circuit.recordIgnored();
         }
       }
-      case IGNORED, NONE -> circuit.onIgnore();
+      case IGNORED, NONE -> circuit.recordIgnored();
     }
   }
 

@@ -194,13 +194,13 @@ class CircuitBreakerStressTest {
       }
       int roll = random.nextInt(100);
       if (roll < 45) {
-        permit.get().onFailure();
+        permit.get().recordFailure();
         failures++;
       } else if (roll < 90) {
-        permit.get().onSuccess();
+        permit.get().recordSuccess();
         successes++;
       } else {
-        permit.get().onIgnore();
+        permit.get().recordIgnored();
         ignored++;
       }
     }

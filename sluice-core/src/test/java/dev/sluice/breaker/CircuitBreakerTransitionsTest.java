@@ -29,13 +29,13 @@ class CircuitBreakerTransitionsTest {
 
   static void fail(CircuitBreaker breaker, int times) {
     for (int i = 0; i < times; i++) {
-      assertThat(breaker.acquire().onFailure()).isTrue();
+      assertThat(breaker.acquire().recordFailure()).isTrue();
     }
   }
 
   static void succeed(CircuitBreaker breaker, int times) {
     for (int i = 0; i < times; i++) {
-      assertThat(breaker.acquire().onSuccess()).isTrue();
+      assertThat(breaker.acquire().recordSuccess()).isTrue();
     }
   }
 
@@ -106,11 +106,11 @@ class CircuitBreakerTransitionsTest {
     CircuitPermit b = breaker.acquire();
     CircuitPermit c = breaker.acquire();
     assertThat(breaker.tryAcquire()).as("a fourth probe").isEmpty();
-    a.onSuccess();
-    b.onSuccess();
+    a.recordSuccess();
+    b.recordSuccess();
     assertThat(breaker.state()).isEqualTo(CircuitState.HALF_OPEN);
     assertThat(breaker.tryAcquire()).as("a succeeded probe's slot stays used").isEmpty();
-    c.onSuccess();
+    c.recordSuccess();
     assertThat(breaker.state()).isEqualTo(CircuitState.CLOSED);
     assertThat(transitionNames())
         .containsExactly("CLOSED->OPEN", "OPEN->HALF_OPEN", "HALF_OPEN->CLOSED");

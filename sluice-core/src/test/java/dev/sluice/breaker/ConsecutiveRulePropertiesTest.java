@@ -28,10 +28,10 @@ class ConsecutiveRulePropertiesTest {
       }
       CircuitPermit permit = breaker.acquire();
       if (failure) {
-        permit.onFailure();
+        permit.recordFailure();
         streak++;
       } else {
-        permit.onSuccess();
+        permit.recordSuccess();
         streak = 0;
       }
       assertThat(breaker.state())

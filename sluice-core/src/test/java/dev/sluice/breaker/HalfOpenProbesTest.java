@@ -99,10 +99,10 @@ class HalfOpenProbesTest {
     CircuitBreaker breaker = halfOpenBreaker(1);
     CircuitPermit probe = breaker.acquire();
     assertThat(breaker.tryAcquire()).isEmpty();
-    assertThat(probe.onIgnore()).isTrue();
+    assertThat(probe.recordIgnored()).isTrue();
     assertThat(breaker.state()).isEqualTo(CircuitState.HALF_OPEN);
     CircuitPermit next = breaker.acquire();
-    next.onSuccess();
+    next.recordSuccess();
     assertThat(breaker.state()).isEqualTo(CircuitState.CLOSED);
   }
 
@@ -138,11 +138,11 @@ class HalfOpenProbesTest {
     time.advanceNanos(1);
     CircuitPermit replacement = breaker.acquire();
     assertThat(breaker.snapshot().counts().probesReclaimed()).isEqualTo(1);
-    assertThat(lost.onFailure()).as("first report of the lost permit").isTrue();
+    assertThat(lost.recordFailure()).as("first report of the lost permit").isTrue();
     assertThat(breaker.state())
         .as("a reclaimed probe cannot reopen")
         .isEqualTo(CircuitState.HALF_OPEN);
-    replacement.onSuccess();
+    replacement.recordSuccess();
     assertThat(breaker.state()).isEqualTo(CircuitState.CLOSED);
   }
 
@@ -150,10 +150,10 @@ class HalfOpenProbesTest {
   void aPermitCountsOnlyItsFirstReport() {
     CircuitBreaker breaker = halfOpenBreaker(2);
     CircuitPermit probe = breaker.acquire();
-    assertThat(probe.onSuccess()).isTrue();
-    assertThat(probe.onSuccess()).isFalse();
-    assertThat(probe.onFailure()).isFalse();
-    assertThat(probe.onIgnore()).isFalse();
+    assertThat(probe.recordSuccess()).isTrue();
+    assertThat(probe.recordSuccess()).isFalse();
+    assertThat(probe.recordFailure()).isFalse();
+    assertThat(probe.recordIgnored()).isFalse();
     assertThat(breaker.state()).isEqualTo(CircuitState.HALF_OPEN);
     assertThat(breaker.snapshot().probeSuccesses()).isEqualTo(1);
     assertThat(breaker.snapshot().counts().successes()).isEqualTo(1);
@@ -170,9 +170,9 @@ class HalfOpenProbesTest {
     fail(breaker, 1);
     time.advance(BASE);
     CircuitPermit probe = breaker.acquire();
-    slowCall.onFailure();
+    slowCall.recordFailure();
     assertThat(breaker.state()).isEqualTo(CircuitState.HALF_OPEN);
-    probe.onSuccess();
+    probe.recordSuccess();
     assertThat(breaker.state()).isEqualTo(CircuitState.CLOSED);
   }
 }

@@ -112,12 +112,12 @@ class TripRulesTest {
     for (int i = 0; i < 3; i++) {
       CircuitPermit permit = breaker.acquire();
       time.advance(i == 0 ? Duration.ofSeconds(2) : Duration.ofMillis(1999));
-      permit.onSuccess();
+      permit.recordSuccess();
     }
     assertThat(breaker.state()).isEqualTo(CircuitState.CLOSED);
     CircuitPermit slow = breaker.acquire();
     time.advance(Duration.ofSeconds(3));
-    slow.onSuccess();
+    slow.recordSuccess();
     assertThat(breaker.state()).as("2 of 4 slow").isEqualTo(CircuitState.OPEN);
   }
 
@@ -125,11 +125,11 @@ class TripRulesTest {
   void onlyRecordedExceptionsCountAsFailuresAndOthersAsSuccesses() {
     CircuitBreaker breaker =
         breaker(CircuitBreakerConfig.builder().consecutiveFailures(2).recordOn(IOException.class));
-    breaker.acquire().onOutcome(new IOException(), null);
-    breaker.acquire().onOutcome(new IllegalStateException(), null);
-    breaker.acquire().onOutcome(new IOException(), null);
+    breaker.acquire().recordOutcome(new IOException(), null);
+    breaker.acquire().recordOutcome(new IllegalStateException(), null);
+    breaker.acquire().recordOutcome(new IOException(), null);
     assertThat(breaker.state()).isEqualTo(CircuitState.CLOSED);
-    breaker.acquire().onOutcome(new java.net.SocketException(), null);
+    breaker.acquire().recordOutcome(new java.net.SocketException(), null);
     assertThat(breaker.state()).isEqualTo(CircuitState.OPEN);
   }
 
@@ -141,8 +141,8 @@ class TripRulesTest {
                 .consecutiveFailures(2)
                 .ignoreOn(IllegalArgumentException.class));
     fail(breaker, 1);
-    breaker.acquire().onOutcome(new IllegalArgumentException(), null);
-    breaker.acquire().onOutcome(new CancellationException(), null);
+    breaker.acquire().recordOutcome(new IllegalArgumentException(), null);
+    breaker.acquire().recordOutcome(new CancellationException(), null);
     assertThat(breaker.snapshot().consecutiveFailures()).isEqualTo(1);
     assertThat(breaker.snapshot().counts().ignored()).isEqualTo(2);
   }

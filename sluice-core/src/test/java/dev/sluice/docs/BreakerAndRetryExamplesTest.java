@@ -90,7 +90,7 @@ class BreakerAndRetryExamplesTest {
     assertThat(maybe).isPresent();
     try (CircuitPermit permit = maybe.get()) {
       int status = 503;
-      permit.onOutcome(null, status);
+      permit.recordOutcome(null, status);
     }
     assertThat(breaker.state()).isEqualTo(CircuitState.OPEN);
     assertThat(breaker.tryAcquire()).isEmpty();

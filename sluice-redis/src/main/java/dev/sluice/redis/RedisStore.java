@@ -273,14 +273,14 @@ public final class RedisStore implements LimitStore, AutoCloseable {
       // an interrupted caller says nothing about Redis' health; else the breaker's rules classify
       if (Thread.currentThread().isInterrupted()
           || e instanceof io.lettuce.core.RedisCommandInterruptedException) {
-        permit.get().onIgnore();
+        permit.get().recordIgnored();
       } else {
-        permit.get().onOutcome(e, null);
+        permit.get().recordOutcome(e, null);
       }
       LOG.log(System.Logger.Level.DEBUG, () -> "redis " + what + " failed", e);
       return null;
     }
-    permit.get().onSuccess();
+    permit.get().recordSuccess();
     return result;
   }
 

@@ -80,7 +80,7 @@ public abstract class BreakerOverhead {
   public Integer sluicePermit() {
     CircuitPermit permit = sluice.acquire();
     Integer result = call.get();
-    permit.onSuccess();
+    permit.recordSuccess();
     return result;
   }
 
