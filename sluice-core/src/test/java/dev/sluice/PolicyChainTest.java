@@ -8,9 +8,8 @@ import dev.sluice.breaker.CircuitBreaker;
 import dev.sluice.breaker.CircuitBreakerConfig;
 import dev.sluice.breaker.CircuitOpenException;
 import dev.sluice.breaker.CircuitState;
+import dev.sluice.event.RetryAttempted;
 import dev.sluice.retry.Backoff;
-import dev.sluice.retry.RetryEvent;
-import dev.sluice.retry.RetryListener;
 import dev.sluice.retry.RetryPolicy;
 import dev.sluice.throttle.Throttle;
 import dev.sluice.throttle.ThrottleConfig;
@@ -191,21 +190,15 @@ class PolicyChainTest {
   @Test
   void retryOutsideTheBreakerAsksItAgainForEveryAttempt() {
     CircuitBreaker breaker = breaker(1);
-    List<RetryEvent> events = new CopyOnWriteArrayList<>();
+    List<RetryAttempted> events = new CopyOnWriteArrayList<>();
     RetryPolicy retry =
         retry()
             .backoff(Backoff.fixed(Duration.ZERO))
             .timeSource(time)
             .listener(
-                new RetryListener() {
-                  @Override
-                  public void onRetry(RetryEvent event) {
-                    events.add(event);
-                  }
-
-                  @Override
-                  public void onGiveUp(RetryEvent event) {
-                    events.add(event);
+                event -> {
+                  if (event instanceof RetryAttempted attempt && !attempt.succeeded()) {
+                    events.add(attempt);
                   }
                 })
             .build();
@@ -292,16 +285,15 @@ class PolicyChainTest {
 
   @Test
   void aSuspensionIsNoOutcomeToAnyPolicyAndPassesThroughUnchanged() {
-    List<RetryEvent> events = new CopyOnWriteArrayList<>();
+    List<RetryAttempted> events = new CopyOnWriteArrayList<>();
     RetryPolicy retry =
         retry()
             .retryIf(t -> true) // even a policy that retries everything
             .timeSource(time)
             .listener(
-                new RetryListener() {
-                  @Override
-                  public void onGiveUp(RetryEvent event) {
-                    events.add(event);
+                event -> {
+                  if (event instanceof RetryAttempted attempt && attempt.gaveUp()) {
+                    events.add(attempt);
                   }
                 })
             .build();

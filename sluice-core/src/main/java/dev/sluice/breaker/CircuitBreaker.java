@@ -1,6 +1,8 @@
 package dev.sluice.breaker;
 
 import dev.sluice.Policy;
+import dev.sluice.event.BreakerTransitioned;
+import dev.sluice.event.PolicyListener;
 import dev.sluice.time.TimeSource;
 import java.time.Duration;
 import java.time.Instant;
@@ -243,7 +245,7 @@ public interface CircuitBreaker extends Policy {
     private String name = "circuit-breaker";
     private CircuitBreakerConfig config = CircuitBreakerConfig.DEFAULT;
     private TimeSource time = TimeSource.system();
-    private final List<CircuitBreakerListener> listeners = new ArrayList<>();
+    private final List<PolicyListener> listeners = new ArrayList<>();
 
     private Builder() {}
 
@@ -288,13 +290,13 @@ public interface CircuitBreaker extends Policy {
     }
 
     /**
-     * Adds a listener for state transitions.
+     * Adds a listener; it hears a {@link BreakerTransitioned} for every state transition.
      *
      * @param listener the listener
      * @return this builder
      * @throws NullPointerException if {@code listener} is null
      */
-    public Builder listener(CircuitBreakerListener listener) {
+    public Builder listener(PolicyListener listener) {
       listeners.add(Objects.requireNonNull(listener, "breaker.listener"));
       return this;
     }

@@ -1,5 +1,7 @@
 package dev.sluice.breaker;
 
+import dev.sluice.event.BreakerTransitioned;
+import dev.sluice.event.PolicyListener;
 import dev.sluice.time.Nanos;
 import dev.sluice.time.TimeSource;
 import java.time.Duration;
@@ -29,7 +31,7 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
   final long probeTimeoutNanos;
   final long slowCallNanos;
   final boolean measuresDuration;
-  private final List<CircuitBreakerListener> listeners;
+  private final List<PolicyListener> listeners;
   private final AtomicReference<BreakerState> current = new AtomicReference<>();
   private final LongAdder permitted = new LongAdder();
   private final LongAdder rejected = new LongAdder();
@@ -39,10 +41,7 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
   final LongAdder probesReclaimed = new LongAdder();
 
   DefaultCircuitBreaker(
-      String name,
-      CircuitBreakerConfig config,
-      TimeSource time,
-      List<CircuitBreakerListener> listeners) {
+      String name, CircuitBreakerConfig config, TimeSource time, List<PolicyListener> listeners) {
     this.name = name;
     this.config = config;
     this.time = time;
@@ -222,7 +221,7 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
       return false;
     }
     if (from.state() != to.state()) {
-      announce(new CircuitTransition(name, from.state(), to.state(), time.now()));
+      announce(new BreakerTransitioned(name, from.state(), to.state(), time.now()));
     }
     return true;
   }
@@ -231,13 +230,13 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
     return current.get();
   }
 
-  private void announce(CircuitTransition transition) {
+  private void announce(BreakerTransitioned transition) {
     LOG.log(
         System.Logger.Level.DEBUG,
         () -> "circuit breaker '" + name + "': " + transition.from() + " -> " + transition.to());
-    for (CircuitBreakerListener listener : listeners) {
+    for (PolicyListener listener : listeners) {
       try {
-        listener.onTransition(transition);
+        listener.onEvent(transition);
       } catch (RuntimeException e) {
         LOG.log(System.Logger.Level.WARNING, "circuit breaker listener " + listener + " threw", e);
       }

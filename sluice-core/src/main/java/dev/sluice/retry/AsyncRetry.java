@@ -1,6 +1,7 @@
 package dev.sluice.retry;
 
 import dev.sluice.ExecutionSuspended;
+import dev.sluice.event.RetryAttempted;
 import dev.sluice.time.TimeSource;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -65,7 +66,8 @@ final class AsyncRetry<T> {
       outcome.completeExceptionally(e);
       return;
     }
-    Listeners.report(policy.listeners(), new RetryEvent(attempt, elapsed, cause, result, decision));
+    Listeners.report(
+        policy.listeners(), new RetryAttempted(attempt, elapsed, cause, result, decision));
     if (decision instanceof RetryDecision.Retry retry) {
       Duration delay = retry.delay();
       if (scheduler != null) {

@@ -2,6 +2,7 @@ package dev.sluice.retry;
 
 import dev.sluice.ExecutionSuspended;
 import dev.sluice.SluiceException;
+import dev.sluice.event.RetryAttempted;
 import dev.sluice.time.TimeSource;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -36,7 +37,7 @@ final class BlockingRetry {
       RetryDecision decision =
           policy.decide(attempt, elapsed, failure, result, null, previousDelay);
       Listeners.report(
-          policy.listeners(), new RetryEvent(attempt, elapsed, failure, result, decision));
+          policy.listeners(), new RetryAttempted(attempt, elapsed, failure, result, decision));
       if (decision instanceof RetryDecision.Retry retry) {
         previousDelay = retry.delay();
         time.sleep(retry.delay());

@@ -1,6 +1,7 @@
 package dev.sluice.retry;
 
 import dev.sluice.Policy;
+import dev.sluice.event.PolicyListener;
 import dev.sluice.time.TimeSource;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,23 +43,23 @@ import java.util.random.RandomGenerator;
  */
 public final class RetryPolicy implements Policy {
   private final RetrySchedule schedule;
-  private final List<Predicate<Throwable>> retryOn;
-  private final List<Predicate<Object>> retryIfResult;
-  private final List<Predicate<Throwable>> abortOn;
-  private final List<Predicate<Object>> abortIfResult;
-  private final BiFunction<Throwable, Object, Optional<Duration>> retryAfter;
-  private final List<RetryListener> listeners;
+  private final RetryRules rules;
+  private final List<PolicyListener> listeners;
   private final RandomGenerator random;
   private final TimeSource time;
 
   private RetryPolicy(Builder b) {
     this.schedule =
         new RetrySchedule(b.maxAttempts, b.maxElapsed, b.backoff, b.maxDelay, b.overMaxDelay);
-    this.retryOn = List.copyOf(b.retryOn);
-    this.retryIfResult = List.copyOf(b.retryIfResult);
-    this.abortOn = List.copyOf(b.abortOn);
-    this.abortIfResult = List.copyOf(b.abortIfResult);
-    this.retryAfter = b.retryAfter;
+    this.rules =
+        new RetryRules(
+            schedule,
+            List.copyOf(b.retryOn),
+            List.copyOf(b.retryIfResult),
+            List.copyOf(b.abortOn),
+            List.copyOf(b.abortIfResult),
+            b.retryAfter,
+            b.random);
     this.listeners = List.copyOf(b.listeners);
     this.random = b.random;
     this.time = b.time;
@@ -91,11 +92,11 @@ public final class RetryPolicy implements Policy {
    */
   public Builder toBuilder() {
     Builder b = builder().schedule(schedule).random(random).timeSource(time);
-    b.retryOn.addAll(retryOn);
-    b.retryIfResult.addAll(retryIfResult);
-    b.abortOn.addAll(abortOn);
-    b.abortIfResult.addAll(abortIfResult);
-    b.retryAfter = retryAfter;
+    b.retryOn.addAll(rules.retryOn());
+    b.retryIfResult.addAll(rules.retryIfResult());
+    b.abortOn.addAll(rules.abortOn());
+    b.abortIfResult.addAll(rules.abortIfResult());
+    b.retryAfter = rules.retryAfter();
     b.listeners.addAll(listeners);
     return b;
   }
@@ -157,45 +158,8 @@ public final class RetryPolicy implements Policy {
       Duration previousDelayOrNull) {
     BackoffMath.requireAttempt(attemptsSoFar);
     Objects.requireNonNull(elapsed, "elapsed");
-    if (failureOrNull != null) {
-      if (matches(abortOn, failureOrNull)) {
-        return new RetryDecision.GiveUp(RetryDecision.Reason.ABORTED);
-      }
-      boolean retryable =
-          retryOn.isEmpty() ? failureOrNull instanceof Exception : matches(retryOn, failureOrNull);
-      if (!retryable) {
-        return new RetryDecision.GiveUp(RetryDecision.Reason.NOT_RETRYABLE);
-      }
-    } else {
-      if (matches(abortIfResult, resultOrNull)) {
-        return new RetryDecision.GiveUp(RetryDecision.Reason.ABORTED);
-      }
-      if (!matches(retryIfResult, resultOrNull)) {
-        return new RetryDecision.Done();
-      }
-    }
-    if (attemptsSoFar >= schedule.maxAttempts()) {
-      return new RetryDecision.GiveUp(RetryDecision.Reason.MAX_ATTEMPTS);
-    }
-    Duration serverDelay =
-        retryAfterOrNull != null
-            ? retryAfterOrNull
-            : retryAfter.apply(failureOrNull, resultOrNull).orElse(null);
-    Duration delay = schedule.backoff().delayFor(attemptsSoFar, previousDelayOrNull, random);
-    if (serverDelay != null && serverDelay.compareTo(delay) > 0) {
-      delay = serverDelay;
-    }
-    if (delay.compareTo(schedule.maxDelay()) > 0) {
-      boolean serverAsked = serverDelay != null && serverDelay.compareTo(schedule.maxDelay()) > 0;
-      if (serverAsked && schedule.overMaxDelay() == RetrySchedule.OverMaxDelay.GIVE_UP) {
-        return new RetryDecision.GiveUp(RetryDecision.Reason.RETRY_AFTER_TOO_LONG);
-      }
-      delay = schedule.maxDelay();
-    }
-    if (schedule.maxElapsed() != null && endsAfter(elapsed, delay, schedule.maxElapsed())) {
-      return new RetryDecision.GiveUp(RetryDecision.Reason.MAX_ELAPSED);
-    }
-    return new RetryDecision.Retry(delay);
+    return rules.decide(
+        attemptsSoFar, elapsed, failureOrNull, resultOrNull, retryAfterOrNull, previousDelayOrNull);
   }
 
   /**
@@ -250,22 +214,8 @@ public final class RetryPolicy implements Policy {
     return time;
   }
 
-  List<RetryListener> listeners() {
+  List<PolicyListener> listeners() {
     return listeners;
-  }
-
-  /** Whether {@code elapsed + delay > budget}, without overflowing. */
-  private static boolean endsAfter(Duration elapsed, Duration delay, Duration budget) {
-    return delay.compareTo(budget.minus(elapsed)) > 0;
-  }
-
-  private static <X> boolean matches(List<Predicate<X>> predicates, X value) {
-    for (Predicate<X> p : predicates) {
-      if (p.test(value)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   @Override
@@ -286,7 +236,7 @@ public final class RetryPolicy implements Policy {
     private final List<Predicate<Object>> abortIfResult = new ArrayList<>();
     private BiFunction<Throwable, Object, Optional<Duration>> retryAfter =
         (failure, result) -> Optional.empty();
-    private final List<RetryListener> listeners = new ArrayList<>();
+    private final List<PolicyListener> listeners = new ArrayList<>();
     private RandomGenerator random = ThreadLocalRandomGenerator.INSTANCE;
     private TimeSource time = TimeSource.system();
 
@@ -480,13 +430,14 @@ public final class RetryPolicy implements Policy {
     }
 
     /**
-     * Adds a listener for retries, give-ups and successes during execution.
+     * Adds a listener; it hears a {@link dev.sluice.event.RetryAttempted} after every attempt, with
+     * the decision that follows it (retry after a delay, give up, or done).
      *
      * @param listener the listener
      * @return this builder
      * @throws NullPointerException if {@code listener} is null
      */
-    public Builder listener(RetryListener listener) {
+    public Builder listener(PolicyListener listener) {
       listeners.add(Objects.requireNonNull(listener, "retry.listener"));
       return this;
     }

@@ -3,8 +3,9 @@ package dev.sluice.throttle;
 import java.time.Duration;
 
 /**
- * One change of a throttle's limits, as passed to {@link ThrottleListener}: the concurrency and
- * dispatch interval before and after, and the safe ceiling after the change.
+ * One change of a throttle's limits, as passed to {@link dev.sluice.event.ThrottleSlowedDown} and
+ * {@link dev.sluice.event.ThrottleSpedUp}: the concurrency and dispatch interval before and after,
+ * and the safe ceiling after the change.
  *
  * @param oldConcurrency the concurrency limit before
  * @param newConcurrency the concurrency limit after

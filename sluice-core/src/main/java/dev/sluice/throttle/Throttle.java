@@ -4,6 +4,7 @@ import dev.sluice.ExecutionSuspended;
 import dev.sluice.Policy;
 import dev.sluice.breaker.CircuitOpenException;
 import dev.sluice.breaker.CircuitPermit;
+import dev.sluice.event.PolicyListener;
 import dev.sluice.time.TimeSource;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -120,12 +121,13 @@ public final class Throttle implements Policy, AutoCloseable {
   }
 
   /**
-   * Registers a listener for slow-downs, speed-ups, state changes and milestones.
+   * Registers a listener; it hears the {@code Throttle*} events of {@link dev.sluice.event}:
+   * slow-downs, speed-ups, ceiling resets, state changes and milestones.
    *
    * @param listener the listener
    * @return this throttle
    */
-  public Throttle addListener(ThrottleListener listener) {
+  public Throttle addListener(PolicyListener listener) {
     adaptation.addListener(listener);
     return this;
   }
@@ -135,7 +137,7 @@ public final class Throttle implements Policy, AutoCloseable {
    *
    * @param listener the listener
    */
-  public void removeListener(ThrottleListener listener) {
+  public void removeListener(PolicyListener listener) {
     adaptation.removeListener(listener);
   }
 

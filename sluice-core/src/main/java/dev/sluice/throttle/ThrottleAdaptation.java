@@ -1,5 +1,12 @@
 package dev.sluice.throttle;
 
+import dev.sluice.event.PolicyEvent;
+import dev.sluice.event.PolicyListener;
+import dev.sluice.event.ThrottleCeilingReset;
+import dev.sluice.event.ThrottleMilestone;
+import dev.sluice.event.ThrottleSlowedDown;
+import dev.sluice.event.ThrottleSpedUp;
+import dev.sluice.event.ThrottleStateChanged;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Objects;
@@ -32,7 +39,7 @@ final class ThrottleAdaptation {
   private final Supplier<ThrottleSnapshot> snapshot;
   private final ReentrantLock adaptLock = new ReentrantLock();
   private final ReentrantLock stateLock = new ReentrantLock();
-  private final List<ThrottleListener> listeners = new CopyOnWriteArrayList<>();
+  private final List<PolicyListener> listeners = new CopyOnWriteArrayList<>();
   private ThrottleState reportedState = ThrottleState.RUNNING;
   private volatile long nextReview;
   private volatile long generation;
@@ -61,11 +68,11 @@ final class ThrottleAdaptation {
     this.nextReview = controller.nextReview();
   }
 
-  void addListener(ThrottleListener listener) {
+  void addListener(PolicyListener listener) {
     listeners.add(Objects.requireNonNull(listener, "listener"));
   }
 
-  void removeListener(ThrottleListener listener) {
+  void removeListener(PolicyListener listener) {
     listeners.remove(listener);
   }
 
@@ -112,9 +119,7 @@ final class ThrottleAdaptation {
     int milestone = progress.recordCompletion(now);
     if (milestone > 0 && !listeners.isEmpty()) {
       ThrottleSnapshot figures = snapshot.get();
-      for (ThrottleListener listener : listeners) {
-        notify(() -> listener.onMilestone(milestone, figures));
-      }
+      tell(new ThrottleMilestone(milestone, figures));
     }
   }
 
@@ -147,10 +152,7 @@ final class ThrottleAdaptation {
           slowDown.oldInterval(),
           slowDown.newInterval(),
           slowDown.safeCeiling());
-      Adjustment change = slowDown;
-      for (ThrottleListener listener : listeners) {
-        notify(() -> listener.onSlowDown(change));
-      }
+      tell(new ThrottleSlowedDown(slowDown));
     }
     publishState();
   }
@@ -199,9 +201,7 @@ final class ThrottleAdaptation {
       if (now != before) {
         reportedState = now;
         LOG.log(Level.INFO, "throttle state {0} -> {1}", before, now);
-        for (ThrottleListener listener : listeners) {
-          notify(() -> listener.onStateChange(before, now));
-        }
+        tell(new ThrottleStateChanged(before, now));
       }
     } finally {
       stateLock.unlock();
@@ -240,23 +240,21 @@ final class ThrottleAdaptation {
             "throttle safe ceiling reset {0} -> {1}",
             step.oldCeiling(),
             step.adjustment().safeCeiling());
-        for (ThrottleListener listener : listeners) {
-          notify(() -> listener.onCeilingReset(step.oldCeiling(), step.adjustment().safeCeiling()));
-        }
+        tell(new ThrottleCeilingReset(step.oldCeiling(), step.adjustment().safeCeiling()));
       } else {
         LOG.log(Level.DEBUG, "throttle sped up: {0}", step.adjustment());
-        for (ThrottleListener listener : listeners) {
-          notify(() -> listener.onSpeedUp(step.adjustment()));
-        }
+        tell(new ThrottleSpedUp(step.adjustment()));
       }
     }
   }
 
-  private static void notify(Runnable delivery) {
-    try {
-      delivery.run();
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "throttle listener failed", e);
+  private void tell(PolicyEvent event) {
+    for (PolicyListener listener : listeners) {
+      try {
+        listener.onEvent(event);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "throttle listener failed", e);
+      }
     }
   }
 }

@@ -1,8 +1,8 @@
 package dev.sluice.throttle;
 
 /**
- * Where a {@link Throttle} is in its life, as reported by {@link Throttle#state()} and to {@link
- * ThrottleListener#onStateChange}.
+ * Where a {@link Throttle} is in its life, as reported by {@link Throttle#state()} and in a {@link
+ * dev.sluice.event.ThrottleStateChanged}.
  */
 public enum ThrottleState {
   /** Dispatching at the current limits; speeding up organically if below the ceiling. */

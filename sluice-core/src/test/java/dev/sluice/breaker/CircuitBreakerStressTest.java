@@ -2,6 +2,7 @@ package dev.sluice.breaker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.event.BreakerTransitioned;
 import dev.sluice.time.ManualTimeSource;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +28,7 @@ class CircuitBreakerStressTest {
   @Test
   void manyThreadsThroughOneBreakerAndTheCountsAddUpExactly() throws Exception {
     ManualTimeSource time = new ManualTimeSource();
-    ConcurrentLinkedQueue<CircuitTransition> transitions = new ConcurrentLinkedQueue<>();
+    ConcurrentLinkedQueue<BreakerTransitioned> transitions = new ConcurrentLinkedQueue<>();
     CircuitBreaker breaker =
         CircuitBreaker.builder()
             .config(
@@ -39,7 +40,7 @@ class CircuitBreakerStressTest {
                     .probeTimeout(Duration.ofMillis(50))
                     .build())
             .timeSource(time)
-            .listener(transitions::add)
+            .listener(event -> transitions.add((BreakerTransitioned) event))
             .build();
     ExecutorService pool = Executors.newFixedThreadPool(THREADS + 1);
     AtomicBoolean running = new AtomicBoolean(true);
@@ -212,12 +213,12 @@ class CircuitBreakerStressTest {
    * of it balance, except for the first state (one more out) and the last (one more in).
    */
   private static void assertTransitionsBalance(
-      ConcurrentLinkedQueue<CircuitTransition> transitions, CircuitState last) {
+      ConcurrentLinkedQueue<BreakerTransitioned> transitions, CircuitState last) {
     Map<CircuitState, Integer> balance = new EnumMap<>(CircuitState.class);
     for (CircuitState state : CircuitState.values()) {
       balance.put(state, 0);
     }
-    for (CircuitTransition t : transitions) {
+    for (BreakerTransitioned t : transitions) {
       balance.merge(t.to(), 1, Integer::sum);
       balance.merge(t.from(), -1, Integer::sum);
     }

@@ -3,6 +3,7 @@ package dev.sluice.breaker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.event.BreakerTransitioned;
 import dev.sluice.time.ManualTimeSource;
 import java.time.Duration;
 import java.util.List;
@@ -12,14 +13,14 @@ import org.junit.jupiter.api.Test;
 class CircuitBreakerTransitionsTest {
   private static final Duration BASE = Duration.ofSeconds(10);
   private final ManualTimeSource time = new ManualTimeSource();
-  private final List<CircuitTransition> transitions = new CopyOnWriteArrayList<>();
+  private final List<BreakerTransitioned> transitions = new CopyOnWriteArrayList<>();
 
   private CircuitBreaker breaker(CircuitBreakerConfig.Builder config) {
     return CircuitBreaker.builder()
         .name("test")
         .config(config.build())
         .timeSource(time)
-        .listener(transitions::add)
+        .listener(event -> transitions.add((BreakerTransitioned) event))
         .build();
   }
 

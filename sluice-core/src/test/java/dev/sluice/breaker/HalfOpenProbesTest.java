@@ -3,6 +3,7 @@ package dev.sluice.breaker;
 import static dev.sluice.breaker.CircuitBreakerTransitionsTest.fail;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.event.BreakerTransitioned;
 import dev.sluice.time.ManualTimeSource;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,18 +52,18 @@ class HalfOpenProbesTest {
   @RepeatedTest(10)
   void openTurnsHalfOpenOnceAndAdmitsExactlyOneProbeWhen64ThreadsRaceAtTheDeadline()
       throws Exception {
-    List<CircuitTransition> transitions = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<BreakerTransitioned> transitions = new java.util.concurrent.CopyOnWriteArrayList<>();
     CircuitBreaker breaker =
         CircuitBreaker.builder()
             .config(CircuitBreakerConfig.builder().consecutiveFailures(1).openDelay(BASE).build())
             .timeSource(time)
-            .listener(transitions::add)
+            .listener(event -> transitions.add((BreakerTransitioned) event))
             .build();
     fail(breaker, 1);
     time.advance(BASE);
     assertThat(race(breaker, 64)).isEqualTo(1);
     assertThat(transitions)
-        .extracting(CircuitTransition::to)
+        .extracting(BreakerTransitioned::to)
         .containsExactly(CircuitState.OPEN, CircuitState.HALF_OPEN);
   }
 

@@ -10,6 +10,7 @@ import dev.sluice.breaker.CircuitOpenException;
 import dev.sluice.breaker.CircuitPermit;
 import dev.sluice.breaker.CircuitState;
 import dev.sluice.breaker.WindowType;
+import dev.sluice.event.BreakerTransitioned;
 import dev.sluice.retry.Backoff;
 import dev.sluice.retry.Failover;
 import dev.sluice.retry.Jitter;
@@ -55,19 +56,24 @@ class BreakerAndRetryExamplesTest {
                     .openDelay(Duration.ofSeconds(10))
                     .halfOpenProbes(1)
                     .build())
-            .listener(t -> log.add(t.breakerName() + ": " + t.from() + " -> " + t.to()))
+            .listener(
+                e -> {
+                  if (e instanceof BreakerTransitioned t) {
+                    log.add(t.breakerName() + ": " + t.from() + " -> " + t.to());
+                  }
+                })
             .timeSource(time)
             .build();
 
     for (int i = 0; i < 5; i++) {
-      assertThat(breaker.call(() -> 503)).isEqualTo(503);
+      assertThat(Sluice.with(breaker).get(() -> 503)).isEqualTo(503);
     }
-    assertThatThrownBy(() -> breaker.call(() -> 200))
+    assertThatThrownBy(() -> Sluice.with(breaker).get(() -> 200))
         .isInstanceOfSatisfying(
             CircuitOpenException.class,
             e -> assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(10)));
     time.advance(Duration.ofSeconds(10));
-    assertThat(breaker.call(() -> 200)).isEqualTo(200);
+    assertThat(Sluice.with(breaker).get(() -> 200)).isEqualTo(200);
     assertThat(log)
         .containsExactly(
             "inventory: CLOSED -> OPEN",

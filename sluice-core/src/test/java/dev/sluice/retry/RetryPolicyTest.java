@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.sluice.CallFailedException;
 import dev.sluice.Sluice;
+import dev.sluice.event.PolicyListener;
+import dev.sluice.event.RetryAttempted;
 import dev.sluice.time.ManualTimeSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -211,15 +213,14 @@ class RetryPolicyTest {
 
   @Test
   void blockingExecutionWaitsThroughTheTimeSourceUntilSuccess() throws Exception {
-    List<RetryEvent> retries = new CopyOnWriteArrayList<>();
+    List<RetryAttempted> retries = new CopyOnWriteArrayList<>();
     RetryPolicy policy =
         fixedOneSecond()
             .maxAttempts(3)
             .listener(
-                new RetryListener() {
-                  @Override
-                  public void onRetry(RetryEvent event) {
-                    retries.add(event);
+                event -> {
+                  if (event instanceof RetryAttempted attempt && attempt.retrying()) {
+                    retries.add(attempt);
                   }
                 })
             .build();
@@ -241,24 +242,21 @@ class RetryPolicyTest {
     await().until(() -> calls.get() == 2 && time.waiterCount() == 1);
     time.advance(ONE_SECOND);
     assertThat(result.get()).isEqualTo("ok");
-    assertThat(retries).extracting(RetryEvent::attempt).containsExactly(1, 2);
+    assertThat(retries).extracting(RetryAttempted::attempt).containsExactly(1, 2);
     assertThat(retries.get(1).elapsed()).isEqualTo(ONE_SECOND);
   }
 
   @Test
   void listenersHearTheGiveUpWithItsReasonAndTheSuccess() {
-    List<RetryEvent> giveUps = new CopyOnWriteArrayList<>();
-    List<RetryEvent> successes = new CopyOnWriteArrayList<>();
-    RetryListener listener =
-        new RetryListener() {
-          @Override
-          public void onGiveUp(RetryEvent event) {
-            giveUps.add(event);
-          }
-
-          @Override
-          public void onSuccess(RetryEvent event) {
-            successes.add(event);
+    List<RetryAttempted> giveUps = new CopyOnWriteArrayList<>();
+    List<RetryAttempted> successes = new CopyOnWriteArrayList<>();
+    PolicyListener listener =
+        event -> {
+          RetryAttempted attempt = (RetryAttempted) event;
+          if (attempt.gaveUp()) {
+            giveUps.add(attempt);
+          } else if (attempt.succeeded()) {
+            successes.add(attempt);
           }
         };
     RetryPolicy policy = fixedOneSecond().maxAttempts(1).listener(listener).build();

@@ -1,5 +1,12 @@
 package dev.sluice.throttle;
 
+import dev.sluice.event.PolicyEvent;
+import dev.sluice.event.PolicyListener;
+import dev.sluice.event.ThrottleCeilingReset;
+import dev.sluice.event.ThrottleMilestone;
+import dev.sluice.event.ThrottleSlowedDown;
+import dev.sluice.event.ThrottleSpedUp;
+import dev.sluice.event.ThrottleStateChanged;
 import dev.sluice.time.ManualTimeSource;
 import java.io.IOException;
 import java.time.Duration;
@@ -41,7 +48,7 @@ final class ThrottleTestSupport {
   }
 
   /** Records every event a throttle reports. */
-  static final class Events implements ThrottleListener {
+  static final class Events implements PolicyListener {
     final List<Adjustment> slowDowns = new CopyOnWriteArrayList<>();
     final List<Adjustment> speedUps = new CopyOnWriteArrayList<>();
     final List<String> states = new CopyOnWriteArrayList<>();
@@ -49,28 +56,18 @@ final class ThrottleTestSupport {
     final List<Integer> ceilingResets = new CopyOnWriteArrayList<>();
 
     @Override
-    public void onSlowDown(Adjustment change) {
-      slowDowns.add(change);
-    }
-
-    @Override
-    public void onSpeedUp(Adjustment change) {
-      speedUps.add(change);
-    }
-
-    @Override
-    public void onCeilingReset(int oldCeiling, int newCeiling) {
-      ceilingResets.add(newCeiling);
-    }
-
-    @Override
-    public void onStateChange(ThrottleState from, ThrottleState to) {
-      states.add(from + "->" + to);
-    }
-
-    @Override
-    public void onMilestone(int percent, ThrottleSnapshot snapshot) {
-      milestones.add(percent);
+    public void onEvent(PolicyEvent event) {
+      if (event instanceof ThrottleSlowedDown e) {
+        slowDowns.add(e.change());
+      } else if (event instanceof ThrottleSpedUp e) {
+        speedUps.add(e.change());
+      } else if (event instanceof ThrottleCeilingReset e) {
+        ceilingResets.add(e.to());
+      } else if (event instanceof ThrottleStateChanged e) {
+        states.add(e.from() + "->" + e.to());
+      } else if (event instanceof ThrottleMilestone e) {
+        milestones.add(e.percent());
+      }
     }
   }
 }

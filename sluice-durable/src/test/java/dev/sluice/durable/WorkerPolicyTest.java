@@ -7,8 +7,7 @@ import dev.sluice.Sluice;
 import dev.sluice.breaker.CircuitBreaker;
 import dev.sluice.breaker.CircuitBreakerConfig;
 import dev.sluice.breaker.CircuitState;
-import dev.sluice.retry.RetryEvent;
-import dev.sluice.retry.RetryListener;
+import dev.sluice.event.RetryAttempted;
 import dev.sluice.retry.RetryPolicy;
 import dev.sluice.throttle.Throttle;
 import dev.sluice.throttle.ThrottleConfig;
@@ -150,22 +149,16 @@ class WorkerPolicyTest extends FixtureTest {
 
   @Test
   void aSuspendingHandlerComposesWithRetryBreakerAndThrottleWithoutAnOutcome() {
-    List<RetryEvent> attempts = new CopyOnWriteArrayList<>();
+    List<RetryAttempted> attempts = new CopyOnWriteArrayList<>();
     RetryPolicy retry =
         RetryPolicy.builder()
             .maxAttempts(3)
             .retryIf(t -> true)
             .timeSource(f.time)
             .listener(
-                new RetryListener() {
-                  @Override
-                  public void onRetry(RetryEvent event) {
-                    attempts.add(event);
-                  }
-
-                  @Override
-                  public void onGiveUp(RetryEvent event) {
-                    attempts.add(event);
+                event -> {
+                  if (event instanceof RetryAttempted attempt && !attempt.succeeded()) {
+                    attempts.add(attempt);
                   }
                 })
             .build();

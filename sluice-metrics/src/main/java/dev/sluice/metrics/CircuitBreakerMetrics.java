@@ -1,10 +1,11 @@
 package dev.sluice.metrics;
 
 import dev.sluice.breaker.CircuitBreaker;
-import dev.sluice.breaker.CircuitBreakerListener;
 import dev.sluice.breaker.CircuitSnapshot;
 import dev.sluice.breaker.CircuitState;
-import dev.sluice.breaker.CircuitTransition;
+import dev.sluice.event.BreakerTransitioned;
+import dev.sluice.event.PolicyEvent;
+import dev.sluice.event.PolicyListener;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -32,7 +33,7 @@ import java.util.function.ToDoubleFunction;
  * 0 for the others), {@code sluice.breaker.calls} by outcome, {@code sluice.breaker.not.permitted},
  * {@code sluice.breaker.transitions} by the state entered.
  */
-public final class CircuitBreakerMetrics implements MeterBinder, CircuitBreakerListener {
+public final class CircuitBreakerMetrics implements MeterBinder, PolicyListener {
   private static final CircuitState[] STATES = CircuitState.values();
 
   private final List<CircuitBreaker> breakers = new CopyOnWriteArrayList<>();
@@ -58,8 +59,10 @@ public final class CircuitBreakerMetrics implements MeterBinder, CircuitBreakerL
   }
 
   @Override
-  public void onTransition(CircuitTransition transition) {
-    counts(transition.breakerName()).incrementAndGet(transition.to().ordinal());
+  public void onEvent(PolicyEvent event) {
+    if (event instanceof BreakerTransitioned transition) {
+      counts(transition.breakerName()).incrementAndGet(transition.to().ordinal());
+    }
   }
 
   @Override

@@ -1,8 +1,9 @@
 package dev.sluice.metrics;
 
+import dev.sluice.event.PolicyEvent;
+import dev.sluice.event.PolicyListener;
+import dev.sluice.event.RetryAttempted;
 import dev.sluice.retry.RetryDecision;
-import dev.sluice.retry.RetryEvent;
-import dev.sluice.retry.RetryListener;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -22,7 +23,7 @@ import java.util.concurrent.atomic.LongAdder;
  * success}, {@code retried}: failed and tried again, {@code given_up}: failed and final) and {@code
  * sluice.retry.given.up} by reason.
  */
-public final class RetryMetrics implements MeterBinder, RetryListener {
+public final class RetryMetrics implements MeterBinder, PolicyListener {
   private static final RetryDecision.Reason[] REASONS = RetryDecision.Reason.values();
 
   private final String name;
@@ -44,20 +45,16 @@ public final class RetryMetrics implements MeterBinder, RetryListener {
   }
 
   @Override
-  public void onRetry(RetryEvent event) {
-    retries.increment();
-  }
-
-  @Override
-  public void onGiveUp(RetryEvent event) {
-    if (event.decision() instanceof RetryDecision.GiveUp giveUp) {
-      givenUp[giveUp.reason().ordinal()].increment();
+  public void onEvent(PolicyEvent event) {
+    if (event instanceof RetryAttempted attempt) {
+      if (attempt.decision() instanceof RetryDecision.GiveUp giveUp) {
+        givenUp[giveUp.reason().ordinal()].increment();
+      } else if (attempt.retrying()) {
+        retries.increment();
+      } else {
+        successes.increment();
+      }
     }
-  }
-
-  @Override
-  public void onSuccess(RetryEvent event) {
-    successes.increment();
   }
 
   @Override

@@ -1,8 +1,11 @@
 package dev.sluice.metrics;
 
-import dev.sluice.throttle.Adjustment;
+import dev.sluice.event.PolicyEvent;
+import dev.sluice.event.PolicyListener;
+import dev.sluice.event.ThrottleCeilingReset;
+import dev.sluice.event.ThrottleSlowedDown;
+import dev.sluice.event.ThrottleSpedUp;
 import dev.sluice.throttle.Throttle;
-import dev.sluice.throttle.ThrottleListener;
 import dev.sluice.throttle.ThrottleSnapshot;
 import dev.sluice.throttle.ThrottleState;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -147,20 +150,16 @@ public final class ThrottleMetrics implements MeterBinder {
   }
 
   /** Counts the throttle's adjustments. */
-  private final class Counting implements ThrottleListener {
+  private final class Counting implements PolicyListener {
     @Override
-    public void onSlowDown(Adjustment change) {
-      slowDowns.increment();
-    }
-
-    @Override
-    public void onSpeedUp(Adjustment change) {
-      speedUps.increment();
-    }
-
-    @Override
-    public void onCeilingReset(int oldCeiling, int newCeiling) {
-      ceilingResets.increment();
+    public void onEvent(PolicyEvent event) {
+      if (event instanceof ThrottleSlowedDown) {
+        slowDowns.increment();
+      } else if (event instanceof ThrottleSpedUp) {
+        speedUps.increment();
+      } else if (event instanceof ThrottleCeilingReset) {
+        ceilingResets.increment();
+      }
     }
   }
 }

@@ -5,14 +5,14 @@ import dev.sluice.Sluice;
 import dev.sluice.breaker.CircuitBreaker;
 import dev.sluice.breaker.CircuitPermit;
 import dev.sluice.breaker.CircuitState;
+import dev.sluice.event.BreakerTransitioned;
+import dev.sluice.event.RetryAttempted;
 import dev.sluice.ratelimit.Decision;
 import dev.sluice.ratelimit.Limit;
 import dev.sluice.ratelimit.policy.PenaltyStore;
 import dev.sluice.ratelimit.store.LimitStore;
 import dev.sluice.retry.Backoff;
 import dev.sluice.retry.Jitter;
-import dev.sluice.retry.RetryEvent;
-import dev.sluice.retry.RetryListener;
 import dev.sluice.retry.RetryPolicy;
 import dev.sluice.time.TimeSource;
 import java.time.Duration;
@@ -95,7 +95,10 @@ public final class RedisStore implements LimitStore, AutoCloseable {
             .config(config.breaker())
             .timeSource(time)
             .listener(
-                transition -> {
+                event -> {
+                  if (!(event instanceof BreakerTransitioned transition)) {
+                    return;
+                  }
                   transitions[transition.to().ordinal()].increment();
                   LOG.log(
                       transition.to() == CircuitState.CLOSED
@@ -122,9 +125,8 @@ public final class RedisStore implements LimitStore, AutoCloseable {
                 .retryIf(Transients::isTransient)
                 .timeSource(time)
                 .listener(
-                    new RetryListener() {
-                      @Override
-                      public void onRetry(RetryEvent event) {
+                    event -> {
+                      if (event instanceof RetryAttempted attempt && attempt.retrying()) {
                         retries.increment();
                       }
                     })

@@ -1,8 +1,9 @@
 package dev.sluice.bench.throttle.http;
 
+import dev.sluice.event.ThrottleSlowedDown;
+import dev.sluice.event.ThrottleSpedUp;
 import dev.sluice.throttle.Adjustment;
 import dev.sluice.throttle.Throttle;
-import dev.sluice.throttle.ThrottleListener;
 import dev.sluice.throttle.ThrottleSnapshot;
 import java.util.Locale;
 import java.util.concurrent.Executors;
@@ -31,14 +32,11 @@ final class ThrottleTrace implements AutoCloseable {
             cell.rttMillis(),
             cell.headers());
     throttle.addListener(
-        new ThrottleListener() {
-          @Override
-          public void onSlowDown(Adjustment change) {
-            print(tag, start, "slow-down " + change);
-          }
-
-          @Override
-          public void onSpeedUp(Adjustment change) {
+        event -> {
+          if (event instanceof ThrottleSlowedDown slowed) {
+            print(tag, start, "slow-down " + slowed.change());
+          } else if (event instanceof ThrottleSpedUp sped) {
+            Adjustment change = sped.change();
             long from = change.oldInterval().toNanos();
             long to = change.newInterval().toNanos();
             if (to == 0
