@@ -417,15 +417,24 @@ public final class RetryPolicy implements Policy {
     }
 
     /**
-     * How to read a server's Retry-After from an outcome when the caller of {@link #decide} does
-     * not pass one (and always during {@link #execute}).
+     * Adds a way to read a server's Retry-After from an outcome, used when the caller of {@link
+     * RetryPolicy#decide} does not pass one (and always by {@link RetryPolicy#call}). Functions are
+     * asked in the order they were added; the first that answers counts, so a component given a
+     * policy (an HTTP client reading its responses' headers) can add its own reading to a copy made
+     * with {@link RetryPolicy#toBuilder()} without losing the caller's.
      *
      * @param function given the failure (or null) and the result (or null), the delay asked for
      * @return this builder
      * @throws NullPointerException if {@code function} is null
      */
     public Builder retryAfter(BiFunction<Throwable, Object, Optional<Duration>> function) {
-      this.retryAfter = Objects.requireNonNull(function, "retry.retry-after");
+      Objects.requireNonNull(function, "retry.retry-after");
+      BiFunction<Throwable, Object, Optional<Duration>> before = retryAfter;
+      this.retryAfter =
+          (failure, result) -> {
+            Optional<Duration> asked = before.apply(failure, result);
+            return asked.isPresent() ? asked : function.apply(failure, result);
+          };
       return this;
     }
 

@@ -179,6 +179,29 @@ class RetryPolicyTest {
   }
 
   @Test
+  void retryAfterReadingsAddUpAndTheFirstThatAnswersCounts() {
+    RetryPolicy callers =
+        fixedOneSecond()
+            .retryAfter(
+                (failure, result) ->
+                    failure instanceof IllegalStateException
+                        ? Optional.of(Duration.ofSeconds(7))
+                        : Optional.empty())
+            .build();
+    RetryPolicy extended =
+        callers.toBuilder()
+            .retryAfter((failure, result) -> Optional.of(Duration.ofSeconds(3)))
+            .build();
+
+    assertThat(extended.decide(1, Duration.ZERO, new IllegalStateException(), null, null))
+        .isEqualTo(new RetryDecision.Retry(Duration.ofSeconds(7))); // the caller's reading kept
+    assertThat(extended.decide(1, Duration.ZERO, new IOException(), null, null))
+        .isEqualTo(new RetryDecision.Retry(Duration.ofSeconds(3))); // the added one next
+    assertThat(callers.decide(1, Duration.ZERO, new IOException(), null, null))
+        .isEqualTo(new RetryDecision.Retry(ONE_SECOND)); // the original is unchanged
+  }
+
+  @Test
   void aStoredScheduleRebuildsAPolicyThatDecidesTheSame() {
     RetrySchedule schedule =
         new RetrySchedule(

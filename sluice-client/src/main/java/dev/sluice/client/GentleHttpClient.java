@@ -1,0 +1,425 @@
+package dev.sluice.client;
+
+import dev.sluice.Policy;
+import dev.sluice.PolicyChain;
+import dev.sluice.Sluice;
+import dev.sluice.SluiceException;
+import dev.sluice.breaker.CircuitBreaker;
+import dev.sluice.breaker.CircuitOpenException;
+import dev.sluice.retry.RetryAfter;
+import dev.sluice.retry.RetryPolicy;
+import dev.sluice.throttle.Permit;
+import dev.sluice.throttle.Throttle;
+import dev.sluice.time.TimeSource;
+import java.io.IOException;
+import java.net.Authenticator;
+import java.net.CookieHandler;
+import java.net.ProxySelector;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandler;
+import java.net.http.HttpResponse.PushPromiseHandler;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.function.IntPredicate;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+
+/**
+ * A {@link HttpClient} that is gentle with the server it calls: every request goes through a retry
+ * policy, a circuit breaker and a throttle (any of them, in that order), and the client does the
+ * bookkeeping a caller would otherwise write around every call.
+ *
+ * <pre>{@code
+ * HttpClient client = GentleHttpClient.builder(HttpClient.newHttpClient())
+ *     .throttle(Throttle.create(ThrottleConfig.builder().maxConcurrency(16).build()))
+ *     .breaker(CircuitBreaker.builder().name("partner-api").build())
+ *     .retry(RetryPolicy.builder().maxAttempts(5).build())
+ *     .build();
+ * HttpResponse<String> response = client.send(request, BodyHandlers.ofString());
+ * }</pre>
+ *
+ * <p>Each attempt takes a throttle permit (waiting for its pace), sends, and hands the response's
+ * header fields to the permit, so {@code RateLimit}, OpenAI, Anthropic, GitHub and legacy {@code
+ * X-RateLimit-*} headers pace the calls that follow. A response whose status is a failure (429 and
+ * 5xx unless told otherwise) slows the throttle down, counts against the breaker and is retried
+ * after at least its {@code Retry-After} (seconds or HTTP date); a lost connection is a failure
+ * too; any other response, a 404 included, is returned as it is and counts as a success: the server
+ * answered. When the retries are used up, {@link #send} returns the last response, as a plain
+ * client would; a lost connection throws its {@link IOException}, an open breaker its {@link
+ * CircuitOpenException}. A durable handler's suspension passes through untouched.
+ *
+ * <p>WebSockets and the client's settings are the wrapped client's. Closing this client closes the
+ * wrapped one, never the throttle, which may serve other clients. Safe for concurrent use.
+ */
+public final class GentleHttpClient extends HttpClient {
+  private final HttpClient delegate;
+  private final Throttle throttle;
+  private final PolicyChain policies;
+  private final IntPredicate failureStatus;
+  private final TimeSource time;
+
+  private GentleHttpClient(Builder b) {
+    this.delegate = b.delegate;
+    this.throttle = b.throttle;
+    this.failureStatus = b.failureStatus;
+    this.time = b.time;
+    List<Policy> chain = new ArrayList<>(2);
+    if (b.retry != null) {
+      chain.add(b.retry.toBuilder().retryAfter(GentleHttpClient::askedDelay).build());
+    }
+    if (b.breaker != null) {
+      chain.add(b.breaker);
+    }
+    this.policies = Sluice.with(chain);
+  }
+
+  /**
+   * Starts a builder around {@code delegate}, which does the sending.
+   *
+   * @param delegate the client that sends; its settings are this client's
+   * @return a builder with no throttle, breaker or retry yet
+   */
+  public static Builder builder(HttpClient delegate) {
+    return new Builder(Objects.requireNonNull(delegate, "client.delegate"));
+  }
+
+  @Override
+  public <T> HttpResponse<T> send(HttpRequest request, BodyHandler<T> handler)
+      throws IOException, InterruptedException {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(handler, "handler");
+    try {
+      return policies.call(() -> attempt(request, handler));
+    } catch (HttpStatusException refused) {
+      return cast(refused.response()); // the policies gave up: the last answer, as it came
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new SluiceException("unexpected failure sending " + request, e);
+    }
+  }
+
+  @Override
+  public <T> CompletableFuture<HttpResponse<T>> sendAsync(
+      HttpRequest request, BodyHandler<T> handler) {
+    return sendAsync(request, handler, null);
+  }
+
+  @Override
+  public <T> CompletableFuture<HttpResponse<T>> sendAsync(
+      HttpRequest request, BodyHandler<T> handler, PushPromiseHandler<T> pushes) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(handler, "handler");
+    CompletableFuture<HttpResponse<T>> out = new CompletableFuture<>();
+    policies
+        .<HttpResponse<T>>callAsync(() -> attemptAsync(request, handler, pushes))
+        .whenComplete(
+            (response, failure) -> {
+              Throwable cause = unwrap(failure);
+              if (cause == null) {
+                out.complete(response);
+              } else if (cause instanceof HttpStatusException refused) {
+                out.complete(cast(refused.response()));
+              } else {
+                out.completeExceptionally(cause);
+              }
+            });
+    return out;
+  }
+
+  private <T> HttpResponse<T> attempt(HttpRequest request, BodyHandler<T> handler)
+      throws IOException, InterruptedException {
+    Permit permit = throttle == null ? null : throttle.acquire();
+    try {
+      HttpResponse<T> response;
+      try {
+        response = delegate.send(request, handler);
+      } catch (IOException lost) {
+        if (permit != null) {
+          permit.recordFailure(lost);
+        }
+        throw lost;
+      }
+      return settle(permit, response);
+    } finally {
+      if (permit != null) {
+        permit.close(); // unreported (interrupted, a handler's error): no outcome
+      }
+    }
+  }
+
+  private <T> CompletableFuture<HttpResponse<T>> attemptAsync(
+      HttpRequest request, BodyHandler<T> handler, PushPromiseHandler<T> pushes) {
+    CompletableFuture<Permit> permits =
+        throttle == null ? CompletableFuture.completedFuture(null) : throttle.acquireAsync();
+    CompletableFuture<HttpResponse<T>> out = new CompletableFuture<>();
+    permits.whenComplete(
+        (permit, refused) -> {
+          if (refused != null) {
+            out.completeExceptionally(unwrap(refused));
+            return;
+          }
+          CompletableFuture<HttpResponse<T>> sent;
+          try {
+            sent =
+                pushes == null
+                    ? delegate.sendAsync(request, handler)
+                    : delegate.sendAsync(request, handler, pushes);
+          } catch (RuntimeException e) {
+            if (permit != null) {
+              permit.close();
+            }
+            out.completeExceptionally(e);
+            return;
+          }
+          sent.whenComplete(
+              (response, failure) -> {
+                try {
+                  Throwable cause = unwrap(failure);
+                  if (cause != null) {
+                    if (permit != null && cause instanceof IOException) {
+                      permit.recordFailure(cause);
+                    }
+                    out.completeExceptionally(cause);
+                  } else {
+                    out.complete(settle(permit, response));
+                  }
+                } catch (HttpStatusException refusedStatus) {
+                  out.completeExceptionally(refusedStatus);
+                } finally {
+                  if (permit != null) {
+                    permit.close();
+                  }
+                }
+              });
+        });
+    return out;
+  }
+
+  /** Tells the permit what the response said; a failure status becomes an exception. */
+  private <T> HttpResponse<T> settle(Permit permit, HttpResponse<T> response)
+      throws HttpStatusException {
+    if (permit != null) {
+      permit.recordHeaders(response.headers().map());
+    }
+    if (failureStatus.test(response.statusCode())) {
+      HttpStatusException failure =
+          new HttpStatusException(
+              response,
+              RetryAfter.of(
+                      response.headers().firstValue("Retry-After").orElse(null),
+                      response.headers().firstValue("RateLimit").orElse(null),
+                      time.now())
+                  .orElse(null));
+      if (permit != null) {
+        permit.recordFailure(failure);
+      }
+      throw failure;
+    }
+    if (permit != null) {
+      permit.recordSuccess();
+    }
+    return response;
+  }
+
+  /** The wait a failure asks for: a response's Retry-After, an open breaker's time to a probe. */
+  private static Optional<Duration> askedDelay(Throwable failure, Object result) {
+    if (failure instanceof HttpStatusException refused) {
+      return refused.retryAfter();
+    }
+    if (failure instanceof CircuitOpenException open) {
+      return Optional.of(open.retryAfter());
+    }
+    return Optional.empty();
+  }
+
+  @SuppressWarnings("unchecked") // the response was made by this call's own body handler
+  private static <T> HttpResponse<T> cast(HttpResponse<?> response) {
+    return (HttpResponse<T>) response;
+  }
+
+  private static Throwable unwrap(Throwable failure) {
+    Throwable t = failure;
+    while (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  @Override
+  public Optional<CookieHandler> cookieHandler() {
+    return delegate.cookieHandler();
+  }
+
+  @Override
+  public Optional<Duration> connectTimeout() {
+    return delegate.connectTimeout();
+  }
+
+  @Override
+  public Redirect followRedirects() {
+    return delegate.followRedirects();
+  }
+
+  @Override
+  public Optional<ProxySelector> proxy() {
+    return delegate.proxy();
+  }
+
+  @Override
+  public SSLContext sslContext() {
+    return delegate.sslContext();
+  }
+
+  @Override
+  public SSLParameters sslParameters() {
+    return delegate.sslParameters();
+  }
+
+  @Override
+  public Optional<Authenticator> authenticator() {
+    return delegate.authenticator();
+  }
+
+  @Override
+  public Version version() {
+    return delegate.version();
+  }
+
+  @Override
+  public Optional<Executor> executor() {
+    return delegate.executor();
+  }
+
+  @Override
+  public WebSocket.Builder newWebSocketBuilder() {
+    return delegate.newWebSocketBuilder();
+  }
+
+  @Override
+  public void shutdown() {
+    delegate.shutdown();
+  }
+
+  @Override
+  public boolean awaitTermination(Duration duration) throws InterruptedException {
+    return delegate.awaitTermination(duration);
+  }
+
+  @Override
+  public boolean isTerminated() {
+    return delegate.isTerminated();
+  }
+
+  @Override
+  public void shutdownNow() {
+    delegate.shutdownNow();
+  }
+
+  @Override
+  public void close() {
+    delegate.close();
+  }
+
+  @Override
+  public String toString() {
+    return "GentleHttpClient[" + policies + (throttle == null ? "" : ", " + throttle) + "]";
+  }
+
+  /**
+   * Builds a {@link GentleHttpClient}; any subset of throttle, breaker and retry. Not thread-safe.
+   */
+  public static final class Builder {
+    private final HttpClient delegate;
+    private Throttle throttle;
+    private CircuitBreaker breaker;
+    private RetryPolicy retry;
+    private IntPredicate failureStatus = status -> status == 429 || status >= 500;
+    private TimeSource time = TimeSource.system();
+
+    private Builder(HttpClient delegate) {
+      this.delegate = delegate;
+    }
+
+    /**
+     * Paces every attempt through {@code throttle}, innermost: a permit is held only while a
+     * request is on the wire, and each response's headers reach it.
+     *
+     * @param throttle the throttle; it may be shared with other clients
+     * @return this builder
+     * @throws NullPointerException if {@code throttle} is null
+     */
+    public Builder throttle(Throttle throttle) {
+      this.throttle = Objects.requireNonNull(throttle, "client.throttle");
+      return this;
+    }
+
+    /**
+     * Counts every attempt's outcome in {@code breaker}, which refuses attempts while open.
+     *
+     * @param breaker the breaker
+     * @return this builder
+     * @throws NullPointerException if {@code breaker} is null
+     */
+    public Builder breaker(CircuitBreaker breaker) {
+      this.breaker = Objects.requireNonNull(breaker, "client.breaker");
+      return this;
+    }
+
+    /**
+     * Retries failed attempts within {@code retry}, waiting at least what a response's {@code
+     * Retry-After} (or an open breaker) asks; the policy's own Retry-After readings are kept.
+     *
+     * @param retry the retry policy
+     * @return this builder
+     * @throws NullPointerException if {@code retry} is null
+     */
+    public Builder retry(RetryPolicy retry) {
+      this.retry = Objects.requireNonNull(retry, "client.retry");
+      return this;
+    }
+
+    /**
+     * Which statuses are failures: slowed down for, counted by the breaker and retried. By default
+     * 429 and every 5xx.
+     *
+     * @param failureStatus tests a status code
+     * @return this builder
+     * @throws NullPointerException if {@code failureStatus} is null
+     */
+    public Builder failureStatus(IntPredicate failureStatus) {
+      this.failureStatus = Objects.requireNonNull(failureStatus, "client.failure-status");
+      return this;
+    }
+
+    /**
+     * The wall clock that turns an HTTP-date {@code Retry-After} into a delay.
+     *
+     * @param time the time source; the system's by default
+     * @return this builder
+     * @throws NullPointerException if {@code time} is null
+     */
+    public Builder timeSource(TimeSource time) {
+      this.time = Objects.requireNonNull(time, "client.time-source");
+      return this;
+    }
+
+    /**
+     * Builds the client.
+     *
+     * @return the client
+     */
+    public GentleHttpClient build() {
+      return new GentleHttpClient(this);
+    }
+  }
+}
