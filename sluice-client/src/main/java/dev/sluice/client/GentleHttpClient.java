@@ -1,12 +1,8 @@
 package dev.sluice.client;
 
-import dev.sluice.Policy;
 import dev.sluice.PolicyChain;
-import dev.sluice.Sluice;
 import dev.sluice.SluiceException;
 import dev.sluice.breaker.CircuitBreaker;
-import dev.sluice.breaker.CircuitOpenException;
-import dev.sluice.retry.RetryAfter;
 import dev.sluice.retry.RetryPolicy;
 import dev.sluice.throttle.Permit;
 import dev.sluice.throttle.Throttle;
@@ -22,8 +18,6 @@ import java.net.http.HttpResponse.BodyHandler;
 import java.net.http.HttpResponse.PushPromiseHandler;
 import java.net.http.WebSocket;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -55,7 +49,8 @@ import javax.net.ssl.SSLParameters;
  * too; any other response, a 404 included, is returned as it is and counts as a success: the server
  * answered. When the retries are used up, {@link #send} returns the last response, as a plain
  * client would; a lost connection throws its {@link IOException}, an open breaker its {@link
- * CircuitOpenException}. A durable handler's suspension passes through untouched.
+ * dev.sluice.breaker.CircuitOpenException}. A durable handler's suspension passes through
+ * untouched.
  *
  * <p>WebSockets and the client's settings are the wrapped client's. Closing this client closes the
  * wrapped one, never the throttle, which may serve other clients. Safe for concurrent use.
@@ -63,23 +58,14 @@ import javax.net.ssl.SSLParameters;
 public final class GentleHttpClient extends HttpClient {
   private final HttpClient delegate;
   private final Throttle throttle;
+  private final CallRules rules;
   private final PolicyChain policies;
-  private final IntPredicate failureStatus;
-  private final TimeSource time;
 
   private GentleHttpClient(Builder b) {
     this.delegate = b.delegate;
     this.throttle = b.throttle;
-    this.failureStatus = b.failureStatus;
-    this.time = b.time;
-    List<Policy> chain = new ArrayList<>(2);
-    if (b.retry != null) {
-      chain.add(b.retry.toBuilder().retryAfter(GentleHttpClient::askedDelay).build());
-    }
-    if (b.breaker != null) {
-      chain.add(b.breaker);
-    }
-    this.policies = Sluice.with(chain);
+    this.rules = new CallRules(b.retry, b.breaker, b.failureStatus, b.time);
+    this.policies = rules.policies;
   }
 
   /**
@@ -211,15 +197,13 @@ public final class GentleHttpClient extends HttpClient {
     if (permit != null) {
       permit.recordHeaders(response.headers().map());
     }
-    if (failureStatus.test(response.statusCode())) {
+    if (rules.isFailure(response.statusCode())) {
       HttpStatusException failure =
           new HttpStatusException(
               response,
-              RetryAfter.of(
-                      response.headers().firstValue("Retry-After").orElse(null),
-                      response.headers().firstValue("RateLimit").orElse(null),
-                      time.now())
-                  .orElse(null));
+              rules.retryAfter(
+                  response.headers().firstValue("Retry-After").orElse(null),
+                  response.headers().firstValue("RateLimit").orElse(null)));
       if (permit != null) {
         permit.recordFailure(failure);
       }
@@ -229,17 +213,6 @@ public final class GentleHttpClient extends HttpClient {
       permit.recordSuccess();
     }
     return response;
-  }
-
-  /** The wait a failure asks for: a response's Retry-After, an open breaker's time to a probe. */
-  private static Optional<Duration> askedDelay(Throwable failure, Object result) {
-    if (failure instanceof HttpStatusException refused) {
-      return refused.retryAfter();
-    }
-    if (failure instanceof CircuitOpenException open) {
-      return Optional.of(open.retryAfter());
-    }
-    return Optional.empty();
   }
 
   @SuppressWarnings("unchecked") // the response was made by this call's own body handler

@@ -1,0 +1,193 @@
+package dev.sluice.client;
+
+import dev.sluice.SluiceException;
+import dev.sluice.breaker.CircuitBreaker;
+import dev.sluice.retry.RetryPolicy;
+import dev.sluice.throttle.Permit;
+import dev.sluice.throttle.Throttle;
+import dev.sluice.time.TimeSource;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.Objects;
+import java.util.function.IntPredicate;
+import okhttp3.Interceptor;
+import okhttp3.Response;
+
+/**
+ * The {@link GentleHttpClient}'s behaviour for OkHttp, as an application interceptor: each attempt
+ * takes a throttle permit and hands it the response's headers; 429 and 5xx (or what {@code
+ * failureStatus} says) and lost connections are failures for the throttle, the breaker and the
+ * retry policy, which tries again after at least the response's {@code Retry-After}; any other
+ * response is returned as it is. When the retries are used up the last response is returned, its
+ * body unread; a failed response that is retried is closed first.
+ *
+ * <pre>{@code
+ * OkHttpClient client = new OkHttpClient.Builder()
+ *     .addInterceptor(GentleInterceptor.builder().throttle(throttle).retry(retry).build())
+ *     .build();
+ * }</pre>
+ *
+ * <p>Add it with {@code addInterceptor}, not {@code addNetworkInterceptor}: a network interceptor
+ * may not retry. The throttle's waits block the calling thread (OkHttp's dispatcher thread for
+ * {@code enqueue}); an interrupted wait is an {@link InterruptedIOException}, the interrupt flag
+ * set again. OkHttp is an optional dependency of {@code sluice-client}: add it yourself.
+ */
+public final class GentleInterceptor implements Interceptor {
+  private final Throttle throttle;
+  private final CallRules rules;
+
+  private GentleInterceptor(Builder b) {
+    this.throttle = b.throttle;
+    this.rules = new CallRules(b.retry, b.breaker, b.failureStatus, b.time);
+  }
+
+  /**
+   * Starts a builder with no throttle, breaker or retry.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public Response intercept(Chain chain) throws IOException {
+    Response[] previous = new Response[1];
+    try {
+      return rules.policies.call(() -> attempt(chain, previous));
+    } catch (OkHttpStatusException refused) {
+      return refused.response(); // the policies gave up: the last answer, body unread
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      InterruptedIOException interrupted = new InterruptedIOException("interrupted while waiting");
+      interrupted.initCause(e);
+      throw interrupted;
+    } catch (IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new SluiceException("unexpected failure calling " + chain.request().url(), e);
+    }
+  }
+
+  private Response attempt(Chain chain, Response[] previous)
+      throws IOException, InterruptedException {
+    if (previous[0] != null) {
+      previous[0].close(); // a failed answer being retried: free its connection
+      previous[0] = null;
+    }
+    Permit permit = throttle == null ? null : throttle.acquire();
+    try {
+      Response response;
+      try {
+        response = chain.proceed(chain.request());
+      } catch (IOException lost) {
+        if (permit != null) {
+          permit.recordFailure(lost);
+        }
+        throw lost;
+      }
+      if (permit != null) {
+        permit.recordHeaders(response.headers().toMultimap());
+      }
+      if (rules.isFailure(response.code())) {
+        OkHttpStatusException failure =
+            new OkHttpStatusException(
+                response,
+                rules.retryAfter(response.header("Retry-After"), response.header("RateLimit")));
+        previous[0] = response;
+        if (permit != null) {
+          permit.recordFailure(failure);
+        }
+        throw failure;
+      }
+      if (permit != null) {
+        permit.recordSuccess();
+      }
+      return response;
+    } finally {
+      if (permit != null) {
+        permit.close();
+      }
+    }
+  }
+
+  /** Builds a {@link GentleInterceptor}; any subset of throttle, breaker and retry. */
+  public static final class Builder {
+    private Throttle throttle;
+    private CircuitBreaker breaker;
+    private RetryPolicy retry;
+    private IntPredicate failureStatus = status -> status == 429 || status >= 500;
+    private TimeSource time = TimeSource.system();
+
+    private Builder() {}
+
+    /**
+     * Paces every attempt through {@code throttle}.
+     *
+     * @param throttle the throttle; it may be shared
+     * @return this builder
+     * @throws NullPointerException if {@code throttle} is null
+     */
+    public Builder throttle(Throttle throttle) {
+      this.throttle = Objects.requireNonNull(throttle, "client.throttle");
+      return this;
+    }
+
+    /**
+     * Counts every attempt's outcome in {@code breaker}, which refuses attempts while open.
+     *
+     * @param breaker the breaker
+     * @return this builder
+     * @throws NullPointerException if {@code breaker} is null
+     */
+    public Builder breaker(CircuitBreaker breaker) {
+      this.breaker = Objects.requireNonNull(breaker, "client.breaker");
+      return this;
+    }
+
+    /**
+     * Retries failed attempts within {@code retry}, after at least their {@code Retry-After}.
+     *
+     * @param retry the retry policy
+     * @return this builder
+     * @throws NullPointerException if {@code retry} is null
+     */
+    public Builder retry(RetryPolicy retry) {
+      this.retry = Objects.requireNonNull(retry, "client.retry");
+      return this;
+    }
+
+    /**
+     * Which statuses are failures; by default 429 and every 5xx.
+     *
+     * @param failureStatus tests a status code
+     * @return this builder
+     * @throws NullPointerException if {@code failureStatus} is null
+     */
+    public Builder failureStatus(IntPredicate failureStatus) {
+      this.failureStatus = Objects.requireNonNull(failureStatus, "client.failure-status");
+      return this;
+    }
+
+    /**
+     * The wall clock that turns an HTTP-date {@code Retry-After} into a delay.
+     *
+     * @param time the time source; the system's by default
+     * @return this builder
+     * @throws NullPointerException if {@code time} is null
+     */
+    public Builder timeSource(TimeSource time) {
+      this.time = Objects.requireNonNull(time, "client.time-source");
+      return this;
+    }
+
+    /**
+     * Builds the interceptor.
+     *
+     * @return the interceptor
+     */
+    public GentleInterceptor build() {
+      return new GentleInterceptor(this);
+    }
+  }
+}
