@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Sluice.Version.class,
     description = "Flow control between services.",
-    subcommands = {DurableCommand.class, GatewayCommand.class},
+    subcommands = {DemoCommand.class, DurableCommand.class, GatewayCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:done",
