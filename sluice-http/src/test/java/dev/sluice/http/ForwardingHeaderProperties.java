@@ -54,7 +54,8 @@ class ForwardingHeaderProperties {
       @ForAll @LongRange(min = 0, max = Long.MAX_VALUE / 4) long resetNanos) {
     Limit limit = Limit.of("quota", quota, Duration.ofSeconds(windowSeconds));
     Decision decision =
-        Decision.of(List.of(limit), new long[] {remaining}, new long[] {resetNanos}, 0, 0);
+        Decision.of(
+            List.of(limit), new long[] {remaining}, new long[] {resetNanos}, 0, new boolean[1]);
     List<String> out = new ArrayList<>();
     RateLimitFields.append(decision, HeaderDialect.BOTH, out);
     RateLimitPolicy policy = RateLimitHeaders.parsePolicies(out.get(1)).get(0);

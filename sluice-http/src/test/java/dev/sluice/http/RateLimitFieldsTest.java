@@ -31,7 +31,7 @@ class RateLimitFieldsTest {
               new long[] {round, 99 - round},
               new long[] {500_000_000L, 59_000_000_001L},
               0,
-              0);
+              new boolean[2]);
       assertThat(fields(fields, d2))
           .containsExactly(
               "RateLimit-Policy",
@@ -44,7 +44,9 @@ class RateLimitFieldsTest {
               Integer.toString(round),
               "X-RateLimit-Reset",
               "1");
-      Decision d1 = Decision.of(one, new long[] {123_456L}, new long[] {3_600_000_000_000L}, 0, 0);
+      Decision d1 =
+          Decision.of(
+              one, new long[] {123_456L}, new long[] {3_600_000_000_000L}, 0, new boolean[1]);
       assertThat(fields(fields, d1))
           .containsExactly(
               "RateLimit-Policy",
@@ -62,7 +64,7 @@ class RateLimitFieldsTest {
 
   @Test
   void dialectsChooseTheirFields() {
-    Decision d = Decision.of(one, new long[] {7}, new long[] {1}, 0, 0);
+    Decision d = Decision.of(one, new long[] {7}, new long[] {1}, 0, new boolean[1]);
     assertThat(fields(new RateLimitFields(HeaderDialect.LEGACY), d))
         .containsExactly(
             "X-RateLimit-Limit", "5000", "X-RateLimit-Remaining", "7", "X-RateLimit-Reset", "1");

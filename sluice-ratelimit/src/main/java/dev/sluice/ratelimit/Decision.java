@@ -1,5 +1,6 @@
 package dev.sluice.ratelimit;
 
+import dev.sluice.ratelimit.internal.RemoteDecision;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -121,28 +122,108 @@ public interface Decision {
   }
 
   /**
-   * Creates a decision from figures computed elsewhere, for a store that evaluates remotely.
+   * The position of the limit named {@code limitId} in {@link #limits()}.
+   *
+   * @param limitId a limit's id
+   * @return its index, or -1 when no limit of this decision has that id
+   */
+  default int indexOf(String limitId) {
+    List<Limit> limits = limits();
+    for (int i = 0; i < limits.size(); i++) {
+      if (limits.get(i).id().equals(limitId)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * {@link #remaining(int)} of the limit named {@code limitId}.
+   *
+   * @param limitId a limit's id
+   * @return the permits left in that limit after this decision
+   * @throws IllegalArgumentException if no limit of this decision has that id
+   */
+  default long remaining(String limitId) {
+    return remaining(requireIndex(this, limitId));
+  }
+
+  /**
+   * {@link #resetAfter(int)} of the limit named {@code limitId}.
+   *
+   * @param limitId a limit's id
+   * @return the time until that limit is whole again
+   * @throws IllegalArgumentException if no limit of this decision has that id
+   */
+  default Duration resetAfter(String limitId) {
+    return resetAfter(requireIndex(this, limitId));
+  }
+
+  /**
+   * {@link #violated(int)} of the limit named {@code limitId}.
+   *
+   * @param limitId a limit's id
+   * @return true if that limit refused this request
+   * @throws IllegalArgumentException if no limit of this decision has that id
+   */
+  default boolean violated(String limitId) {
+    return violated(requireIndex(this, limitId));
+  }
+
+  /**
+   * Creates a decision from figures computed elsewhere, for a store of your own that evaluates
+   * remotely.
    *
    * @param limits the limits decided on, in order
    * @param remaining per limit, the permits left after this decision
    * @param resetAfterNanos per limit, nanoseconds until it is whole again
    * @param retryAfterNanos 0 when allowed, else nanoseconds to wait or {@link #NEVER}
-   * @param violatedMask bit {@code i} set when limit {@code i} refused the request; 0 when allowed
+   * @param violated per limit, whether it refused the request; none when allowed
    * @return the decision
-   * @throws IllegalArgumentException if the arrays do not have one value per limit
+   * @throws IllegalArgumentException if the arrays do not have one value per limit, or there are
+   *     more than {@link RateLimiter#MAX_LIMITS_PER_KEY} limits
    */
   static Decision of(
       List<Limit> limits,
       long[] remaining,
       long[] resetAfterNanos,
       long retryAfterNanos,
-      long violatedMask) {
-    return new FixedDecision(
-        List.copyOf(limits),
-        remaining.clone(),
-        resetAfterNanos.clone(),
-        retryAfterNanos,
-        violatedMask);
+      boolean[] violated) {
+    if (violated.length != limits.size()) {
+      throw new IllegalArgumentException(
+          "decision.violated must have one value per limit, was "
+              + violated.length
+              + " for "
+              + limits.size());
+    }
+    if (limits.size() > RateLimiter.MAX_LIMITS_PER_KEY) {
+      throw new IllegalArgumentException(
+          "decision.limits must be at most "
+              + RateLimiter.MAX_LIMITS_PER_KEY
+              + ", was "
+              + limits.size());
+    }
+    long mask = 0;
+    for (int i = 0; i < violated.length; i++) {
+      if (violated[i]) {
+        mask |= 1L << i;
+      }
+    }
+    return RemoteDecision.of(
+        limits, remaining.clone(), resetAfterNanos.clone(), retryAfterNanos, mask);
+  }
+
+  private static int requireIndex(Decision decision, String limitId) {
+    int index = decision.indexOf(limitId);
+    if (index < 0) {
+      List<String> ids = new ArrayList<>();
+      for (Limit limit : decision.limits()) {
+        ids.add(limit.id());
+      }
+      throw new IllegalArgumentException(
+          "decision has no limit with id \"" + limitId + "\" (its limits: " + ids + ")");
+    }
+    return index;
   }
 
   /**

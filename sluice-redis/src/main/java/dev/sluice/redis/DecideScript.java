@@ -2,6 +2,7 @@ package dev.sluice.redis;
 
 import dev.sluice.ratelimit.Decision;
 import dev.sluice.ratelimit.Limit;
+import dev.sluice.ratelimit.internal.RemoteDecision;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -107,7 +108,8 @@ final class DecideScript {
       }
     }
     long retryAfter = retry < 0 ? Decision.NEVER : retry * unitNanos;
-    return Decision.of(limits, remaining, resetAfter, violated == 0 ? 0 : retryAfter, violated);
+    return RemoteDecision.of(
+        limits, remaining, resetAfter, violated == 0 ? 0 : retryAfter, violated);
   }
 
   /** The time the script decided at, in nanoseconds of its clock. */

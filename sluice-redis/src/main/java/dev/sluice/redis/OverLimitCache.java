@@ -2,6 +2,7 @@ package dev.sluice.redis;
 
 import dev.sluice.ratelimit.Decision;
 import dev.sluice.ratelimit.Limit;
+import dev.sluice.ratelimit.internal.RemoteDecision;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -50,7 +51,7 @@ final class OverLimitCache {
         violated |= 1L << i;
       }
     }
-    return Decision.of(limits, remaining, resetAfter, entry.untilNanos - nowNanos, violated);
+    return RemoteDecision.of(limits, remaining, resetAfter, entry.untilNanos - nowNanos, violated);
   }
 
   void record(String key, List<Limit> limits, long cost, long nowNanos, Decision decision) {

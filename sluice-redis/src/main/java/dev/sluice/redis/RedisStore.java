@@ -9,6 +9,7 @@ import dev.sluice.event.BreakerTransitioned;
 import dev.sluice.event.RetryAttempted;
 import dev.sluice.ratelimit.Decision;
 import dev.sluice.ratelimit.Limit;
+import dev.sluice.ratelimit.internal.RemoteDecision;
 import dev.sluice.ratelimit.policy.PenaltyStore;
 import dev.sluice.ratelimit.store.LimitStore;
 import dev.sluice.retry.Backoff;
@@ -339,7 +340,7 @@ public final class RedisStore implements LimitStore, AutoCloseable {
       Limit limit = limits.get(i);
       remaining[i] = limit.algorithm().hasBurst() ? limit.burst() : limit.quota();
     }
-    return Decision.of(limits, remaining, new long[n], 0, 0);
+    return RemoteDecision.of(limits, remaining, new long[n], 0, 0);
   }
 
   /** Fail-closed: denied by every limit until the breaker would let a probe through. */
@@ -353,7 +354,7 @@ public final class RedisStore implements LimitStore, AutoCloseable {
     long[] resetAfter = new long[n];
     java.util.Arrays.fill(resetAfter, retryAfter);
     long violated = n == 64 ? -1L : (1L << n) - 1;
-    return Decision.of(limits, new long[n], resetAfter, retryAfter, violated);
+    return RemoteDecision.of(limits, new long[n], resetAfter, retryAfter, violated);
   }
 
   /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.ratelimit.Decision;
 import dev.sluice.ratelimit.Limit;
+import dev.sluice.ratelimit.internal.RemoteDecision;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,7 @@ class OverLimitCacheTest {
   private static final long SECOND = 1_000_000_000L;
 
   private static Decision refusedFor(long retryAfterNanos) {
-    return Decision.of(LIMITS, new long[] {0}, new long[] {SECOND}, retryAfterNanos, 1);
+    return RemoteDecision.of(LIMITS, new long[] {0}, new long[] {SECOND}, retryAfterNanos, 1);
   }
 
   @Test
@@ -49,7 +50,7 @@ class OverLimitCacheTest {
   void allowedDecisionsNeverRefusalsAndDisabledCacheRememberNothing() {
     OverLimitCache cache = new OverLimitCache(10);
     cache.record(
-        "allowed", LIMITS, 1, 0, Decision.of(LIMITS, new long[] {4}, new long[] {1}, 0, 0));
+        "allowed", LIMITS, 1, 0, RemoteDecision.of(LIMITS, new long[] {4}, new long[] {1}, 0, 0));
     cache.record("never", LIMITS, 9, 0, refusedFor(Decision.NEVER));
     assertThat(cache.size()).isZero();
     OverLimitCache off = new OverLimitCache(0);
