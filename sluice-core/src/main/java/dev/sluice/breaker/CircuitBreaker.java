@@ -1,5 +1,6 @@
 package dev.sluice.breaker;
 
+import dev.sluice.ConfigException;
 import dev.sluice.Policy;
 import dev.sluice.event.BreakerTransitioned;
 import dev.sluice.event.PolicyListener;
@@ -254,12 +255,12 @@ public interface CircuitBreaker extends Policy {
      *
      * @param name not blank
      * @return this builder
-     * @throws IllegalArgumentException if blank
+     * @throws ConfigException if blank
      */
     public Builder name(String name) {
       Objects.requireNonNull(name, "breaker.name");
       if (name.isBlank()) {
-        throw new IllegalArgumentException("breaker.name must not be blank, was \"" + name + "\"");
+        throw new ConfigException("breaker.name must not be blank, was \"" + name + "\"");
       }
       this.name = name;
       return this;

@@ -1,5 +1,6 @@
 package dev.sluice.breaker;
 
+import dev.sluice.ConfigException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,7 +77,7 @@ public record CircuitBreakerConfig(
   /**
    * Validates the configuration.
    *
-   * @throws IllegalArgumentException if a value breaks its rule; the message names it
+   * @throws ConfigException if a value breaks its rule; the message names it
    */
   public CircuitBreakerConfig {
     Objects.requireNonNull(failureWindow, "breaker.failure-window");
@@ -91,27 +92,26 @@ public record CircuitBreakerConfig(
     atLeast("breaker.consecutive-failures", consecutiveFailures, 0);
     atLeast("breaker.window-failures", windowFailures, 0);
     if (windowFailures > 0 && !positive(failureWindow)) {
-      throw new IllegalArgumentException(
+      throw new ConfigException(
           "breaker.failure-window must be > 0 when window-failures is set, was " + failureWindow);
     }
     percent("breaker.failure-rate-threshold", failureRateThreshold);
     percent("breaker.slow-call-rate-threshold", slowCallRateThreshold);
     if (!positive(slowCallDuration)) {
-      throw new IllegalArgumentException(
-          "breaker.slow-call-duration must be > 0, was " + slowCallDuration);
+      throw new ConfigException("breaker.slow-call-duration must be > 0, was " + slowCallDuration);
     }
     atLeast("breaker.window-size", windowSize, 1);
     atLeast("breaker.minimum-calls", minimumCalls, 1);
     if (openDelay.isNegative()) {
-      throw new IllegalArgumentException("breaker.open-delay must be >= 0, was " + openDelay);
+      throw new ConfigException("breaker.open-delay must be >= 0, was " + openDelay);
     }
     if (maxOpenDelay.compareTo(openDelay) < 0) {
-      throw new IllegalArgumentException(
+      throw new ConfigException(
           "breaker.max-open-delay must be >= open-delay (" + openDelay + "), was " + maxOpenDelay);
     }
     atLeast("breaker.half-open-probes", halfOpenProbes, 1);
     if (!positive(probeTimeout)) {
-      throw new IllegalArgumentException("breaker.probe-timeout must be > 0, was " + probeTimeout);
+      throw new ConfigException("breaker.probe-timeout must be > 0, was " + probeTimeout);
     }
   }
 
@@ -134,13 +134,13 @@ public record CircuitBreakerConfig(
 
   private static void atLeast(String key, int value, int min) {
     if (value < min) {
-      throw new IllegalArgumentException(key + " must be >= " + min + ", was " + value);
+      throw new ConfigException(key + " must be >= " + min + ", was " + value);
     }
   }
 
   private static void percent(String key, float value) {
     if (!(value >= 0 && value <= 100)) {
-      throw new IllegalArgumentException(key + " must be within [0, 100], was " + value);
+      throw new ConfigException(key + " must be within [0, 100], was " + value);
     }
   }
 
@@ -170,7 +170,7 @@ public record CircuitBreakerConfig(
      *
      * @param count at least 0
      * @return this builder
-     * @throws IllegalArgumentException if negative
+     * @throws ConfigException if negative
      */
     public Builder consecutiveFailures(int count) {
       atLeast("breaker.consecutive-failures", count, 0);
@@ -184,13 +184,13 @@ public record CircuitBreakerConfig(
      * @param count at least 0
      * @param window positive
      * @return this builder
-     * @throws IllegalArgumentException if a value breaks its rule
+     * @throws ConfigException if a value breaks its rule
      */
     public Builder failuresWithin(int count, Duration window) {
       atLeast("breaker.window-failures", count, 0);
       Objects.requireNonNull(window, "breaker.failure-window");
       if (!positive(window)) {
-        throw new IllegalArgumentException("breaker.failure-window must be > 0, was " + window);
+        throw new ConfigException("breaker.failure-window must be > 0, was " + window);
       }
       this.windowFailures = count;
       this.failureWindow = window;
@@ -206,7 +206,7 @@ public record CircuitBreakerConfig(
      * @param size calls or seconds, at least 1
      * @param minimumCalls at least 1
      * @return this builder
-     * @throws IllegalArgumentException if a value breaks its rule
+     * @throws ConfigException if a value breaks its rule
      */
     public Builder failureRate(
         float thresholdPercent, WindowType type, int size, int minimumCalls) {
@@ -224,13 +224,13 @@ public record CircuitBreakerConfig(
      * @param thresholdPercent within (0, 100]; 0 switches the rule off
      * @param slowCallDuration positive
      * @return this builder
-     * @throws IllegalArgumentException if a value breaks its rule
+     * @throws ConfigException if a value breaks its rule
      */
     public Builder slowCallRate(float thresholdPercent, Duration slowCallDuration) {
       percent("breaker.slow-call-rate-threshold", thresholdPercent);
       Objects.requireNonNull(slowCallDuration, "breaker.slow-call-duration");
       if (!positive(slowCallDuration)) {
-        throw new IllegalArgumentException(
+        throw new ConfigException(
             "breaker.slow-call-duration must be > 0, was " + slowCallDuration);
       }
       this.slowCallRateThreshold = thresholdPercent;
@@ -245,7 +245,7 @@ public record CircuitBreakerConfig(
      * @param size calls or seconds, at least 1
      * @param minimumCalls at least 1
      * @return this builder
-     * @throws IllegalArgumentException if a value breaks its rule
+     * @throws ConfigException if a value breaks its rule
      */
     public Builder window(WindowType type, int size, int minimumCalls) {
       this.windowType = Objects.requireNonNull(type, "breaker.window-type");
@@ -261,12 +261,12 @@ public record CircuitBreakerConfig(
      *
      * @param delay not negative (zero goes to half-open at the next call)
      * @return this builder
-     * @throws IllegalArgumentException if negative
+     * @throws ConfigException if negative
      */
     public Builder openDelay(Duration delay) {
       Objects.requireNonNull(delay, "breaker.open-delay");
       if (delay.isNegative()) {
-        throw new IllegalArgumentException("breaker.open-delay must be >= 0, was " + delay);
+        throw new ConfigException("breaker.open-delay must be >= 0, was " + delay);
       }
       this.openDelay = delay;
       return this;
@@ -289,7 +289,7 @@ public record CircuitBreakerConfig(
      *
      * @param probes at least 1
      * @return this builder
-     * @throws IllegalArgumentException if below 1
+     * @throws ConfigException if below 1
      */
     public Builder halfOpenProbes(int probes) {
       atLeast("breaker.half-open-probes", probes, 1);
@@ -303,12 +303,12 @@ public record CircuitBreakerConfig(
      *
      * @param timeout positive
      * @return this builder
-     * @throws IllegalArgumentException if not positive
+     * @throws ConfigException if not positive
      */
     public Builder probeTimeout(Duration timeout) {
       Objects.requireNonNull(timeout, "breaker.probe-timeout");
       if (!positive(timeout)) {
-        throw new IllegalArgumentException("breaker.probe-timeout must be > 0, was " + timeout);
+        throw new ConfigException("breaker.probe-timeout must be > 0, was " + timeout);
       }
       this.probeTimeout = timeout;
       return this;
@@ -387,7 +387,7 @@ public record CircuitBreakerConfig(
      * Builds the configuration.
      *
      * @return the validated configuration
-     * @throws IllegalArgumentException if a value breaks its rule
+     * @throws ConfigException if a value breaks its rule
      */
     public CircuitBreakerConfig build() {
       Duration cap = maxOpenDelay != null ? maxOpenDelay : multiplied(openDelay, 5);

@@ -1,5 +1,6 @@
 package dev.sluice.retry;
 
+import dev.sluice.ConfigException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
@@ -28,7 +29,7 @@ public sealed interface Backoff permits Backoff.Fixed, Backoff.Exponential {
    *     (decorrelated jitter then starts from the un-jittered delay of the previous attempt)
    * @param random the source of randomness for the jitter
    * @return the delay, never negative
-   * @throws IllegalArgumentException if {@code attempt < 1}
+   * @throws ConfigException if {@code attempt < 1}
    */
   Duration delayFor(int attempt, Duration previousDelay, RandomGenerator random);
 
@@ -44,7 +45,7 @@ public sealed interface Backoff permits Backoff.Fixed, Backoff.Exponential {
    *
    * @param delay the delay, not negative
    * @return a fixed backoff without jitter
-   * @throws IllegalArgumentException if the delay is negative
+   * @throws ConfigException if the delay is negative
    */
   static Fixed fixed(Duration delay) {
     return new Fixed(delay, Jitter.NONE);
@@ -58,7 +59,7 @@ public sealed interface Backoff permits Backoff.Fixed, Backoff.Exponential {
    * @param multiplier the growth per attempt, at least 1
    * @param maxDelay the cap, at least {@code initialDelay}
    * @return an exponential backoff without jitter
-   * @throws IllegalArgumentException if a parameter breaks its rule
+   * @throws ConfigException if a parameter breaks its rule
    */
   static Exponential exponential(Duration initialDelay, double multiplier, Duration maxDelay) {
     return new Exponential(initialDelay, multiplier, maxDelay, Jitter.NONE);
@@ -74,16 +75,16 @@ public sealed interface Backoff permits Backoff.Fixed, Backoff.Exponential {
     /**
      * Validates the backoff.
      *
-     * @throws IllegalArgumentException if the delay is negative or the jitter is decorrelated
+     * @throws ConfigException if the delay is negative or the jitter is decorrelated
      */
     public Fixed {
       Objects.requireNonNull(delay, "retry.backoff.delay");
       Objects.requireNonNull(jitter, "retry.backoff.jitter");
       if (delay.isNegative()) {
-        throw new IllegalArgumentException("retry.backoff.delay must be >= 0, was " + delay);
+        throw new ConfigException("retry.backoff.delay must be >= 0, was " + delay);
       }
       if (jitter.kind() == Jitter.Kind.DECORRELATED) {
-        throw new IllegalArgumentException(
+        throw new ConfigException(
             "retry.backoff.jitter must not be DECORRELATED for a fixed backoff, was " + jitter);
       }
     }
@@ -93,7 +94,7 @@ public sealed interface Backoff permits Backoff.Fixed, Backoff.Exponential {
      *
      * @param jitter the jitter
      * @return a new fixed backoff
-     * @throws IllegalArgumentException if the jitter is decorrelated
+     * @throws ConfigException if the jitter is decorrelated
      */
     public Fixed withJitter(Jitter jitter) {
       return new Fixed(delay, jitter);
@@ -120,23 +121,22 @@ public sealed interface Backoff permits Backoff.Fixed, Backoff.Exponential {
     /**
      * Validates the backoff.
      *
-     * @throws IllegalArgumentException if the initial delay is not positive, the multiplier is
-     *     below 1 or not finite, or the cap is below the initial delay
+     * @throws ConfigException if the initial delay is not positive, the multiplier is below 1 or
+     *     not finite, or the cap is below the initial delay
      */
     public Exponential {
       Objects.requireNonNull(initialDelay, "retry.backoff.initial-delay");
       Objects.requireNonNull(maxDelay, "retry.backoff.max-delay");
       Objects.requireNonNull(jitter, "retry.backoff.jitter");
       if (initialDelay.isNegative() || initialDelay.isZero()) {
-        throw new IllegalArgumentException(
-            "retry.backoff.initial-delay must be > 0, was " + initialDelay);
+        throw new ConfigException("retry.backoff.initial-delay must be > 0, was " + initialDelay);
       }
       if (!(multiplier >= 1) || Double.isInfinite(multiplier)) {
-        throw new IllegalArgumentException(
+        throw new ConfigException(
             "retry.backoff.multiplier must be a finite number >= 1, was " + multiplier);
       }
       if (maxDelay.compareTo(initialDelay) < 0) {
-        throw new IllegalArgumentException(
+        throw new ConfigException(
             "retry.backoff.max-delay must be >= initial-delay ("
                 + initialDelay
                 + "), was "

@@ -1,5 +1,6 @@
 package dev.sluice.retry;
 
+import dev.sluice.ConfigException;
 import dev.sluice.time.Nanos;
 import java.time.Duration;
 import java.util.random.RandomGenerator;
@@ -10,7 +11,7 @@ final class BackoffMath {
 
   static void requireAttempt(int attempt) {
     if (attempt < 1) {
-      throw new IllegalArgumentException("retry attempt must be >= 1, was " + attempt);
+      throw new ConfigException("retry attempt must be >= 1, was " + attempt);
     }
   }
 

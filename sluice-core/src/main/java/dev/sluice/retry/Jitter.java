@@ -1,5 +1,6 @@
 package dev.sluice.retry;
 
+import dev.sluice.ConfigException;
 import java.util.Objects;
 
 /**
@@ -43,18 +44,17 @@ public record Jitter(Kind kind, double factor) {
   /**
    * Validates the jitter.
    *
-   * @throws IllegalArgumentException if the factor is outside {@code [0, 1]} for {@link
-   *     Kind#FACTOR} or not zero for the other kinds
+   * @throws ConfigException if the factor is outside {@code [0, 1]} for {@link Kind#FACTOR} or not
+   *     zero for the other kinds
    */
   public Jitter {
     Objects.requireNonNull(kind, "retry.jitter.kind");
     if (kind == Kind.FACTOR) {
       if (!(factor >= 0 && factor <= 1)) {
-        throw new IllegalArgumentException(
-            "retry.jitter.factor must be within [0, 1], was " + factor);
+        throw new ConfigException("retry.jitter.factor must be within [0, 1], was " + factor);
       }
     } else if (factor != 0) {
-      throw new IllegalArgumentException(
+      throw new ConfigException(
           "retry.jitter.factor must be 0 for jitter " + kind + ", was " + factor);
     }
   }
@@ -64,7 +64,7 @@ public record Jitter(Kind kind, double factor) {
    *
    * @param factor the fraction, within {@code [0, 1]}
    * @return the jitter
-   * @throws IllegalArgumentException if the factor is outside {@code [0, 1]}
+   * @throws ConfigException if the factor is outside {@code [0, 1]}
    */
   public static Jitter factor(double factor) {
     return new Jitter(Kind.FACTOR, factor);

@@ -1,5 +1,6 @@
 package dev.sluice.retry;
 
+import dev.sluice.ConfigException;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -48,7 +49,7 @@ public record OperationProfile(
   /**
    * Validates the profile.
    *
-   * @throws IllegalArgumentException if the defer delay is negative
+   * @throws ConfigException if the defer delay is negative
    */
   public OperationProfile {
     Objects.requireNonNull(operation, "retry.profile.operation");
@@ -56,8 +57,7 @@ public record OperationProfile(
     Objects.requireNonNull(schedule, "retry.profile.schedule");
     Objects.requireNonNull(deferDelay, "retry.profile.defer-delay");
     if (deferDelay.isNegative()) {
-      throw new IllegalArgumentException(
-          "retry.profile.defer-delay must be >= 0, was " + deferDelay);
+      throw new ConfigException("retry.profile.defer-delay must be >= 0, was " + deferDelay);
     }
   }
 
@@ -102,7 +102,7 @@ public record OperationProfile(
    *
    * @param maxAttempts at least 1
    * @return a new profile
-   * @throws IllegalArgumentException if below 1
+   * @throws ConfigException if below 1
    */
   public OperationProfile withMaxAttempts(int maxAttempts) {
     return withSchedule(
@@ -119,7 +119,7 @@ public record OperationProfile(
    *
    * @param deferDelay not negative
    * @return a new profile
-   * @throws IllegalArgumentException if negative
+   * @throws ConfigException if negative
    */
   public OperationProfile withDeferDelay(Duration deferDelay) {
     return new OperationProfile(operation, strategy, schedule, deferDelay);

@@ -1,5 +1,6 @@
 package dev.sluice.retry;
 
+import dev.sluice.ConfigException;
 import dev.sluice.time.TimeSource;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -160,11 +161,11 @@ public final class RateLearner {
    * @param provider the provider key
    * @param configuredRate the configured rate in requests per second, positive
    * @return the learned rate: the configured rate times the learned share, floored
-   * @throws IllegalArgumentException if {@code configuredRate} is not positive
+   * @throws ConfigException if {@code configuredRate} is not positive
    */
   public double allowedRate(String provider, double configuredRate) {
     if (!(configuredRate > 0) || Double.isInfinite(configuredRate)) {
-      throw new IllegalArgumentException(
+      throw new ConfigException(
           "rate-learner.configured-rate must be a finite number > 0, was " + configuredRate);
     }
     double factor = rateFactor(provider);
@@ -305,12 +306,11 @@ public final class RateLearner {
      *
      * @param maxProviders at least 1
      * @return this builder
-     * @throws IllegalArgumentException if below 1
+     * @throws ConfigException if below 1
      */
     public Builder maxProviders(int maxProviders) {
       if (maxProviders < 1) {
-        throw new IllegalArgumentException(
-            "rate-learner.max-providers must be >= 1, was " + maxProviders);
+        throw new ConfigException("rate-learner.max-providers must be >= 1, was " + maxProviders);
       }
       this.maxProviders = maxProviders;
       return this;
@@ -324,15 +324,14 @@ public final class RateLearner {
      * @param streak at least 1
      * @param fraction within [0, 1)
      * @return this builder
-     * @throws IllegalArgumentException if a value breaks its rule
+     * @throws ConfigException if a value breaks its rule
      */
     public Builder reduction(int streak, double fraction) {
       if (streak < 1) {
-        throw new IllegalArgumentException(
-            "rate-learner.reduction streak must be >= 1, was " + streak);
+        throw new ConfigException("rate-learner.reduction streak must be >= 1, was " + streak);
       }
       if (!(fraction >= 0 && fraction < 1)) {
-        throw new IllegalArgumentException(
+        throw new ConfigException(
             "rate-learner.reduction fraction must be within [0, 1), was " + fraction);
       }
       reductions.put(streak, fraction);
@@ -346,15 +345,15 @@ public final class RateLearner {
      * @param fraction within (0, 1]
      * @param minRate not negative
      * @return this builder
-     * @throws IllegalArgumentException if a value breaks its rule
+     * @throws ConfigException if a value breaks its rule
      */
     public Builder floor(double fraction, double minRate) {
       if (!(fraction > 0 && fraction <= 1)) {
-        throw new IllegalArgumentException(
+        throw new ConfigException(
             "rate-learner.floor-fraction must be within (0, 1], was " + fraction);
       }
       if (!(minRate >= 0) || Double.isInfinite(minRate)) {
-        throw new IllegalArgumentException(
+        throw new ConfigException(
             "rate-learner.min-rate must be a finite number >= 0, was " + minRate);
       }
       this.floorFraction = fraction;
@@ -369,17 +368,15 @@ public final class RateLearner {
      * @param step within (0, 1]
      * @param interval positive
      * @return this builder
-     * @throws IllegalArgumentException if a value breaks its rule
+     * @throws ConfigException if a value breaks its rule
      */
     public Builder recovery(double step, Duration interval) {
       if (!(step > 0 && step <= 1)) {
-        throw new IllegalArgumentException(
-            "rate-learner.recovery-step must be within (0, 1], was " + step);
+        throw new ConfigException("rate-learner.recovery-step must be within (0, 1], was " + step);
       }
       Objects.requireNonNull(interval, "rate-learner.recovery-interval");
       if (interval.isNegative() || interval.isZero()) {
-        throw new IllegalArgumentException(
-            "rate-learner.recovery-interval must be > 0, was " + interval);
+        throw new ConfigException("rate-learner.recovery-interval must be > 0, was " + interval);
       }
       this.recoveryStep = step;
       this.recoveryInterval = interval;

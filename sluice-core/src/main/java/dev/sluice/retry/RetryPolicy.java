@@ -1,5 +1,6 @@
 package dev.sluice.retry;
 
+import dev.sluice.ConfigException;
 import dev.sluice.Policy;
 import dev.sluice.event.PolicyListener;
 import dev.sluice.time.TimeSource;
@@ -120,7 +121,7 @@ public final class RetryPolicy implements Policy {
    * @param resultOrNull the attempt's result (ignored when there is a failure)
    * @param retryAfterOrNull how long the server asked to wait, or {@code null}
    * @return the decision
-   * @throws IllegalArgumentException if {@code attemptsSoFar < 1}
+   * @throws ConfigException if {@code attemptsSoFar < 1}
    */
   public RetryDecision decide(
       int attemptsSoFar,
@@ -147,7 +148,7 @@ public final class RetryPolicy implements Policy {
    *     policy's Retry-After function is asked
    * @param previousDelayOrNull the delay used before this attempt, for decorrelated jitter
    * @return the decision
-   * @throws IllegalArgumentException if {@code attemptsSoFar < 1}
+   * @throws ConfigException if {@code attemptsSoFar < 1}
    */
   public RetryDecision decide(
       int attemptsSoFar,
@@ -263,11 +264,11 @@ public final class RetryPolicy implements Policy {
      *
      * @param maxAttempts at least 1
      * @return this builder
-     * @throws IllegalArgumentException if below 1
+     * @throws ConfigException if below 1
      */
     public Builder maxAttempts(int maxAttempts) {
       if (maxAttempts < 1) {
-        throw new IllegalArgumentException("retry.max-attempts must be >= 1, was " + maxAttempts);
+        throw new ConfigException("retry.max-attempts must be >= 1, was " + maxAttempts);
       }
       this.maxAttempts = maxAttempts;
       return this;
@@ -278,11 +279,11 @@ public final class RetryPolicy implements Policy {
      *
      * @param maxElapsed positive, or {@code null} for no budget
      * @return this builder
-     * @throws IllegalArgumentException if zero or negative
+     * @throws ConfigException if zero or negative
      */
     public Builder maxElapsed(Duration maxElapsed) {
       if (maxElapsed != null && (maxElapsed.isNegative() || maxElapsed.isZero())) {
-        throw new IllegalArgumentException("retry.max-elapsed must be > 0, was " + maxElapsed);
+        throw new ConfigException("retry.max-elapsed must be > 0, was " + maxElapsed);
       }
       this.maxElapsed = maxElapsed;
       return this;
@@ -307,12 +308,12 @@ public final class RetryPolicy implements Policy {
      * @param maxDelay not negative
      * @param overMaxDelay wait {@code maxDelay} ({@link RetrySchedule.OverMaxDelay#CAP}) or give up
      * @return this builder
-     * @throws IllegalArgumentException if {@code maxDelay} is negative
+     * @throws ConfigException if {@code maxDelay} is negative
      */
     public Builder maxDelay(Duration maxDelay, RetrySchedule.OverMaxDelay overMaxDelay) {
       Objects.requireNonNull(maxDelay, "retry.max-delay");
       if (maxDelay.isNegative()) {
-        throw new IllegalArgumentException("retry.max-delay must be >= 0, was " + maxDelay);
+        throw new ConfigException("retry.max-delay must be >= 0, was " + maxDelay);
       }
       this.maxDelay = maxDelay;
       this.overMaxDelay = Objects.requireNonNull(overMaxDelay, "retry.over-max-delay");
@@ -481,7 +482,7 @@ public final class RetryPolicy implements Policy {
      * Builds the policy.
      *
      * @return the immutable policy
-     * @throws IllegalArgumentException if the combination of values is invalid
+     * @throws ConfigException if the combination of values is invalid
      */
     public RetryPolicy build() {
       return new RetryPolicy(this);

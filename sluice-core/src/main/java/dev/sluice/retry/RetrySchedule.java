@@ -1,5 +1,6 @@
 package dev.sluice.retry;
 
+import dev.sluice.ConfigException;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -44,20 +45,20 @@ public record RetrySchedule(
   /**
    * Validates the schedule.
    *
-   * @throws IllegalArgumentException if a value breaks its rule; the message names it
+   * @throws ConfigException if a value breaks its rule; the message names it
    */
   public RetrySchedule {
     Objects.requireNonNull(backoff, "retry.backoff");
     Objects.requireNonNull(maxDelay, "retry.max-delay");
     Objects.requireNonNull(overMaxDelay, "retry.over-max-delay");
     if (maxAttempts < 1) {
-      throw new IllegalArgumentException("retry.max-attempts must be >= 1, was " + maxAttempts);
+      throw new ConfigException("retry.max-attempts must be >= 1, was " + maxAttempts);
     }
     if (maxElapsed != null && (maxElapsed.isNegative() || maxElapsed.isZero())) {
-      throw new IllegalArgumentException("retry.max-elapsed must be > 0, was " + maxElapsed);
+      throw new ConfigException("retry.max-elapsed must be > 0, was " + maxElapsed);
     }
     if (maxDelay.isNegative()) {
-      throw new IllegalArgumentException("retry.max-delay must be >= 0, was " + maxDelay);
+      throw new ConfigException("retry.max-delay must be >= 0, was " + maxDelay);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.sluice.throttle;
 
+import dev.sluice.ConfigException;
 import dev.sluice.breaker.CircuitBreakerConfig;
 import dev.sluice.time.Durations;
 import java.time.Duration;
@@ -67,11 +68,11 @@ final class ConfigKeys {
       String key = entry.getKey();
       BiConsumer<ThrottleConfig.Builder, String> setter = SETTERS.get(key);
       if (setter == null) {
-        throw new IllegalArgumentException(
+        throw new ConfigException(
             "throttle." + key + " is not a setting; known keys: " + String.join(", ", keys()));
       }
       if (entry.getValue() == null) {
-        throw new IllegalArgumentException("throttle." + key + " must have a value, was null");
+        throw new ConfigException("throttle." + key + " must have a value, was null");
       }
       setter.accept(builder, entry.getValue().strip());
     }
@@ -79,7 +80,7 @@ final class ConfigKeys {
     String window = settings.get(WINDOW);
     if ((tokens == null) != (window == null)) {
       String missing = tokens == null ? TOKENS : WINDOW;
-      throw new IllegalArgumentException(
+      throw new ConfigException(
           "throttle." + missing + " must be set together with the other token-budget key");
     }
     if (tokens != null) {
@@ -96,8 +97,8 @@ final class ConfigKeys {
   private static CircuitBreakerConfig breaker(Map<String, String> settings) {
     try {
       return breakerOrThrow(settings);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("throttle.circuit-breaker: " + e.getMessage(), e);
+    } catch (ConfigException | IllegalArgumentException e) {
+      throw new ConfigException("throttle.circuit-breaker: " + e.getMessage(), e);
     }
   }
 
@@ -162,15 +163,15 @@ final class ConfigKeys {
       }
       String key = byVariable.get(variable);
       if (key == null) {
-        throw new IllegalArgumentException(
+        throw new ConfigException(
             variable + " is not a throttle setting; known variables: " + byVariable.keySet());
       }
       settings.put(key, entry.getValue());
     }
     try {
       return fromMap(settings);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(renameKeys(e.getMessage(), start), e);
+    } catch (ConfigException | IllegalArgumentException e) {
+      throw new ConfigException(renameKeys(e.getMessage(), start), e);
     }
   }
 
@@ -191,8 +192,7 @@ final class ConfigKeys {
     try {
       return Integer.parseInt(value);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          "throttle." + key + " must be an integer, was '" + value + "'", e);
+      throw new ConfigException("throttle." + key + " must be an integer, was '" + value + "'", e);
     }
   }
 
@@ -200,8 +200,7 @@ final class ConfigKeys {
     try {
       return Long.parseLong(value);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          "throttle." + key + " must be an integer, was '" + value + "'", e);
+      throw new ConfigException("throttle." + key + " must be an integer, was '" + value + "'", e);
     }
   }
 
@@ -213,7 +212,7 @@ final class ConfigKeys {
       }
       return parsed;
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
+      throw new ConfigException(
           "throttle." + key + " must be a decimal number, was '" + value + "'", e);
     }
   }
@@ -222,7 +221,7 @@ final class ConfigKeys {
     try {
       return Durations.parse(value);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
+      throw new ConfigException(
           "throttle." + key + " must be a duration such as 250ms, 10s or 1m, was '" + value + "'",
           e);
     }

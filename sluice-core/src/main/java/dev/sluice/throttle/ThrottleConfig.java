@@ -1,5 +1,6 @@
 package dev.sluice.throttle;
 
+import dev.sluice.ConfigException;
 import dev.sluice.breaker.CircuitBreakerConfig;
 import java.time.Duration;
 import java.util.Map;
@@ -65,8 +66,8 @@ public record ThrottleConfig(
   /**
    * Validates every setting.
    *
-   * @throws IllegalArgumentException naming the key, the rule and the value of the first setting
-   *     that breaks a rule
+   * @throws ConfigException naming the key, the rule and the value of the first setting that breaks
+   *     a rule
    */
   public ThrottleConfig {
     Objects.requireNonNull(minDispatchInterval, "throttle.min-dispatch-interval");
@@ -77,26 +78,26 @@ public record ThrottleConfig(
     Objects.requireNonNull(failurePredicate, "throttle.failure-predicate");
     atLeast("max-concurrency", maxConcurrency, 1);
     if (initialConcurrency < 1 || initialConcurrency > maxConcurrency) {
-      throw new IllegalArgumentException(
+      throw new ConfigException(
           "throttle.initial-concurrency must be between 1 and max-concurrency ("
               + maxConcurrency
               + "), was "
               + initialConcurrency);
     }
     if (!(initialRate >= 0 && Double.isFinite(initialRate))) {
-      throw new IllegalArgumentException(
+      throw new ConfigException(
           "throttle.initial-rate must be a finite number >= 0, was " + initialRate);
     }
     notNegative("min-dispatch-interval", minDispatchInterval);
     if (maxDispatchInterval.compareTo(minDispatchInterval) < 0) {
-      throw new IllegalArgumentException(
+      throw new ConfigException(
           "throttle.max-dispatch-interval must be >= min-dispatch-interval ("
               + minDispatchInterval
               + "), was "
               + maxDispatchInterval);
     }
     if (!(jitterFraction >= 0.0 && jitterFraction <= 1.0)) {
-      throw new IllegalArgumentException(
+      throw new ConfigException(
           "throttle.jitter-fraction must be between 0.0 and 1.0, was " + jitterFraction);
     }
     atLeast("failure-threshold", failureThreshold, 1);
@@ -104,7 +105,7 @@ public record ThrottleConfig(
     positive("cooling-period", coolingPeriod);
     positive("safe-ceiling-decay", safeCeilingDecay);
     if (totalTasks < 0) {
-      throw new IllegalArgumentException("throttle.total-tasks must be >= 0, was " + totalTasks);
+      throw new ConfigException("throttle.total-tasks must be >= 0, was " + totalTasks);
     }
   }
 
@@ -127,8 +128,8 @@ public record ThrottleConfig(
    *
    * @param settings the settings; an unknown key is an error, not ignored
    * @return the validated configuration
-   * @throws IllegalArgumentException for an unknown key, a value that does not parse, or a value
-   *     that breaks a rule; the message names the key
+   * @throws ConfigException for an unknown key, a value that does not parse, or a value that breaks
+   *     a rule; the message names the key
    */
   public static ThrottleConfig fromMap(Map<String, String> settings) {
     return ConfigKeys.fromMap(settings);
@@ -141,8 +142,8 @@ public record ThrottleConfig(
    *
    * @param prefix the variable prefix, such as {@code SLUICE_THROTTLE}
    * @return the validated configuration
-   * @throws IllegalArgumentException for a variable with the prefix that names no setting, or a bad
-   *     value; the message names the variable
+   * @throws ConfigException for a variable with the prefix that names no setting, or a bad value;
+   *     the message names the variable
    */
   public static ThrottleConfig fromEnv(String prefix) {
     return fromEnv(prefix, System.getenv());
@@ -155,7 +156,7 @@ public record ThrottleConfig(
    * @param prefix the variable prefix
    * @param environment the variables to read
    * @return the validated configuration
-   * @throws IllegalArgumentException as for {@link #fromEnv(String)}
+   * @throws ConfigException as for {@link #fromEnv(String)}
    */
   public static ThrottleConfig fromEnv(String prefix, Map<String, String> environment) {
     return ConfigKeys.fromEnv(prefix, environment);
@@ -197,20 +198,19 @@ public record ThrottleConfig(
 
   private static void atLeast(String key, long value, long min) {
     if (value < min) {
-      throw new IllegalArgumentException(
-          "throttle." + key + " must be >= " + min + ", was " + value);
+      throw new ConfigException("throttle." + key + " must be >= " + min + ", was " + value);
     }
   }
 
   private static void notNegative(String key, Duration value) {
     if (value.isNegative()) {
-      throw new IllegalArgumentException("throttle." + key + " must be >= 0, was " + value);
+      throw new ConfigException("throttle." + key + " must be >= 0, was " + value);
     }
   }
 
   private static void positive(String key, Duration value) {
     if (value.isNegative() || value.isZero()) {
-      throw new IllegalArgumentException("throttle." + key + " must be > 0, was " + value);
+      throw new ConfigException("throttle." + key + " must be > 0, was " + value);
     }
   }
 
@@ -238,7 +238,7 @@ public record ThrottleConfig(
      *
      * @param value at least 1
      * @return this builder
-     * @throws IllegalArgumentException from {@link #build()} if below 1
+     * @throws ConfigException from {@link #build()} if below 1
      */
     public Builder maxConcurrency(int value) {
       this.maxConcurrency = value;
@@ -251,7 +251,7 @@ public record ThrottleConfig(
      *
      * @param value between 1 and {@code maxConcurrency}
      * @return this builder
-     * @throws IllegalArgumentException from {@link #build()} if out of range
+     * @throws ConfigException from {@link #build()} if out of range
      */
     public Builder initialConcurrency(int value) {
       this.initialConcurrency = value;
@@ -264,7 +264,7 @@ public record ThrottleConfig(
      *
      * @param perSecond zero or a positive finite number; defaults to {@value #DEFAULT_INITIAL_RATE}
      * @return this builder
-     * @throws IllegalArgumentException from {@link #build()} if negative or not finite
+     * @throws ConfigException from {@link #build()} if negative or not finite
      */
     public Builder initialRate(double perSecond) {
       this.initialRate = perSecond;
@@ -276,7 +276,7 @@ public record ThrottleConfig(
      *
      * @param value zero or positive
      * @return this builder
-     * @throws IllegalArgumentException from {@link #build()} if negative
+     * @throws ConfigException from {@link #build()} if negative
      */
     public Builder minDispatchInterval(Duration value) {
       this.minDispatchInterval = value;
@@ -288,7 +288,7 @@ public record ThrottleConfig(
      *
      * @param value at least the minimum interval
      * @return this builder
-     * @throws IllegalArgumentException from {@link #build()} if below the minimum
+     * @throws ConfigException from {@link #build()} if below the minimum
      */
     public Builder maxDispatchInterval(Duration value) {
       this.maxDispatchInterval = value;
@@ -300,7 +300,7 @@ public record ThrottleConfig(
      *
      * @param value in [0, 1]
      * @return this builder
-     * @throws IllegalArgumentException from {@link #build()} if outside [0, 1]
+     * @throws ConfigException from {@link #build()} if outside [0, 1]
      */
     public Builder jitterFraction(double value) {
       this.jitterFraction = value;
@@ -312,7 +312,7 @@ public record ThrottleConfig(
      *
      * @param value at least 1
      * @return this builder
-     * @throws IllegalArgumentException from {@link #build()} if below 1
+     * @throws ConfigException from {@link #build()} if below 1
      */
     public Builder failureThreshold(int value) {
       this.failureThreshold = value;
@@ -324,7 +324,7 @@ public record ThrottleConfig(
      *
      * @param value positive
      * @return this builder
-     * @throws IllegalArgumentException from {@link #build()} if not positive
+     * @throws ConfigException from {@link #build()} if not positive
      */
     public Builder failureWindow(Duration value) {
       this.failureWindow = value;
@@ -336,7 +336,7 @@ public record ThrottleConfig(
      *
      * @param value positive
      * @return this builder
-     * @throws IllegalArgumentException from {@link #build()} if not positive
+     * @throws ConfigException from {@link #build()} if not positive
      */
     public Builder coolingPeriod(Duration value) {
       this.coolingPeriod = value;
@@ -348,7 +348,7 @@ public record ThrottleConfig(
      *
      * @param value positive
      * @return this builder
-     * @throws IllegalArgumentException from {@link #build()} if not positive
+     * @throws ConfigException from {@link #build()} if not positive
      */
     public Builder safeCeilingDecay(Duration value) {
       this.safeCeilingDecay = value;
@@ -384,7 +384,7 @@ public record ThrottleConfig(
      *
      * @param value zero (unknown) or positive
      * @return this builder
-     * @throws IllegalArgumentException from {@link #build()} if negative
+     * @throws ConfigException from {@link #build()} if negative
      */
     public Builder totalTasks(long value) {
       this.totalTasks = value;
@@ -407,7 +407,7 @@ public record ThrottleConfig(
      * Validates the settings and creates the configuration.
      *
      * @return the configuration
-     * @throws IllegalArgumentException naming the key, the rule and the value that breaks it
+     * @throws ConfigException naming the key, the rule and the value that breaks it
      */
     public ThrottleConfig build() {
       return new ThrottleConfig(

@@ -1,5 +1,6 @@
 package dev.sluice.throttle;
 
+import dev.sluice.ConfigException;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -18,16 +19,15 @@ public record TokenBudget(long tokens, Duration window) {
   /**
    * Validates the budget.
    *
-   * @throws IllegalArgumentException if {@code tokens < 1} or {@code window} is not positive
+   * @throws ConfigException if {@code tokens < 1} or {@code window} is not positive
    */
   public TokenBudget {
     Objects.requireNonNull(window, "throttle.token-budget.window");
     if (tokens < 1) {
-      throw new IllegalArgumentException(
-          "throttle.token-budget.tokens must be >= 1, was " + tokens);
+      throw new ConfigException("throttle.token-budget.tokens must be >= 1, was " + tokens);
     }
     if (window.isZero() || window.isNegative()) {
-      throw new IllegalArgumentException("throttle.token-budget.window must be > 0, was " + window);
+      throw new ConfigException("throttle.token-budget.window must be > 0, was " + window);
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.sluice.throttle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.ConfigException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -81,7 +82,7 @@ class ThrottleConfigTest {
   void everyRuleIsCheckedAndTheErrorNamesKeyRuleAndValue(
       UnaryOperator<ThrottleConfig.Builder> change, String message) {
     assertThatThrownBy(() -> change.apply(ThrottleConfig.builder()).build())
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(ConfigException.class)
         .hasMessageContaining(message);
   }
 
@@ -137,7 +138,7 @@ class ThrottleConfigTest {
   @Test
   void fromMapRejectsAnUnknownKeyInsteadOfIgnoringIt() {
     assertThatThrownBy(() -> ThrottleConfig.fromMap(Map.of("max-concurency", "3")))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(ConfigException.class)
         .hasMessageContaining("throttle.max-concurency is not a setting")
         .hasMessageContaining("max-concurrency");
   }

@@ -1,5 +1,6 @@
 package dev.sluice.durable;
 
+import dev.sluice.ConfigException;
 import dev.sluice.retry.RetrySchedule;
 import dev.sluice.time.Durations;
 import java.time.Duration;
@@ -55,28 +56,28 @@ public record DispatchOptions(
   /**
    * Validates the options; see {@link Builder} for the rules.
    *
-   * @throws IllegalArgumentException if a value breaks its rule
+   * @throws ConfigException if a value breaks its rule
    */
   public DispatchOptions {
     Objects.requireNonNull(delay, "dispatch.delay");
     Objects.requireNonNull(queue, "dispatch.queue");
     tags = Set.copyOf(tags);
     if (idempotencyKey != null && idempotencyKey.isEmpty()) {
-      throw new IllegalArgumentException("dispatch.idempotency-key must not be empty, was \"\"");
+      throw new ConfigException("dispatch.idempotency-key must not be empty, was \"\"");
     }
     if (delay.isNegative()) {
-      throw new IllegalArgumentException("dispatch.delay must be >= 0, was " + delay);
+      throw new ConfigException("dispatch.delay must be >= 0, was " + delay);
     }
     if (queue.isBlank()) {
-      throw new IllegalArgumentException("dispatch.queue must not be blank, was \"" + queue + "\"");
+      throw new ConfigException("dispatch.queue must not be blank, was \"" + queue + "\"");
     }
     for (String tag : tags) {
       if (tag.isBlank()) {
-        throw new IllegalArgumentException("dispatch.tags must not be blank, was \"" + tag + "\"");
+        throw new ConfigException("dispatch.tags must not be blank, was \"" + tag + "\"");
       }
     }
     if (maxDuration != null && (maxDuration.isNegative() || maxDuration.isZero())) {
-      throw new IllegalArgumentException("dispatch.max-duration must be > 0, was " + maxDuration);
+      throw new ConfigException("dispatch.max-duration must be > 0, was " + maxDuration);
     }
   }
 
@@ -134,7 +135,7 @@ public record DispatchOptions(
      *
      * @param key a non-empty key, unique per task, or {@code null} for none
      * @return this builder
-     * @throws IllegalArgumentException at {@link #build()} if the key is empty
+     * @throws ConfigException at {@link #build()} if the key is empty
      */
     public Builder idempotencyKey(String key) {
       this.idempotencyKey = key;
@@ -146,7 +147,7 @@ public record DispatchOptions(
      *
      * @param delay how long after dispatch it becomes claimable, not negative
      * @return this builder
-     * @throws IllegalArgumentException at {@link #build()} if the delay is negative
+     * @throws ConfigException at {@link #build()} if the delay is negative
      */
     public Builder delay(Duration delay) {
       this.delay = Objects.requireNonNull(delay, "dispatch.delay");
@@ -159,7 +160,7 @@ public record DispatchOptions(
      * @param delay a duration such as {@code 30s}, {@code 1h30m} or {@code PT5M}, parsed strictly
      *     by {@link Durations#parse}
      * @return this builder
-     * @throws IllegalArgumentException if the text is not a valid duration
+     * @throws ConfigException if the text is not a valid duration
      */
     public Builder delay(String delay) {
       return delay(parse("dispatch.delay", delay));
@@ -181,7 +182,7 @@ public record DispatchOptions(
      *
      * @param queue a non-blank queue name
      * @return this builder
-     * @throws IllegalArgumentException at {@link #build()} if the name is blank
+     * @throws ConfigException at {@link #build()} if the name is blank
      */
     public Builder queue(String queue) {
       this.queue = Objects.requireNonNull(queue, "dispatch.queue");
@@ -193,7 +194,7 @@ public record DispatchOptions(
      *
      * @param tags non-blank tags
      * @return this builder
-     * @throws IllegalArgumentException at {@link #build()} if a tag is blank
+     * @throws ConfigException at {@link #build()} if a tag is blank
      */
     public Builder tags(String... tags) {
       for (String tag : tags) {
@@ -218,7 +219,7 @@ public record DispatchOptions(
      *
      * @param maxDuration a positive duration, or {@code null} for no expiry
      * @return this builder
-     * @throws IllegalArgumentException at {@link #build()} if it is zero or negative
+     * @throws ConfigException at {@link #build()} if it is zero or negative
      */
     public Builder maxDuration(Duration maxDuration) {
       this.maxDuration = maxDuration;
@@ -230,7 +231,7 @@ public record DispatchOptions(
      *
      * @param maxDuration a duration such as {@code 1h}, parsed strictly by {@link Durations#parse}
      * @return this builder
-     * @throws IllegalArgumentException if the text is not a valid positive duration
+     * @throws ConfigException if the text is not a valid positive duration
      */
     public Builder maxDuration(String maxDuration) {
       return maxDuration(parse("dispatch.max-duration", maxDuration));
@@ -261,7 +262,7 @@ public record DispatchOptions(
      * Validates and builds the options.
      *
      * @return the options
-     * @throws IllegalArgumentException if a value breaks its rule; the message names it
+     * @throws ConfigException if a value breaks its rule; the message names it
      */
     public DispatchOptions build() {
       return new DispatchOptions(
@@ -272,7 +273,8 @@ public record DispatchOptions(
       try {
         return Durations.parse(text);
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+        throw new ConfigException(
+            key, "must be a duration such as 1h30m (" + e.getMessage() + ")", text, e);
       }
     }
   }

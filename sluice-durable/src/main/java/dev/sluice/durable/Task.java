@@ -1,5 +1,6 @@
 package dev.sluice.durable;
 
+import dev.sluice.ConfigException;
 import dev.sluice.retry.RetryPolicy;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -52,13 +53,13 @@ public final class Task<I, O> {
    * @param <I> the input type
    * @param <O> the output type
    * @return the task
-   * @throws IllegalArgumentException if the name breaks its rule
+   * @throws ConfigException if the name breaks its rule
    */
   public static <I, O> Task<I, O> of(
       String name, Class<I> inputType, Class<O> outputType, TaskHandler<I, O> handler) {
     Objects.requireNonNull(name, "task name");
     if (!NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException(
+      throw new ConfigException(
           "task name must be 1-200 characters of letters, digits and ._:/- starting with a letter"
               + " or digit, was \""
               + name

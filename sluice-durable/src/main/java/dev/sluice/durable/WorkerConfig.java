@@ -1,5 +1,6 @@
 package dev.sluice.durable;
 
+import dev.sluice.ConfigException;
 import dev.sluice.Policy;
 import dev.sluice.Sluice;
 import dev.sluice.time.Durations;
@@ -57,7 +58,7 @@ public record WorkerConfig(
   /**
    * Validates the configuration; see {@link Builder} for the rules.
    *
-   * @throws IllegalArgumentException if a value breaks its rule
+   * @throws ConfigException if a value breaks its rule
    */
   public WorkerConfig {
     Objects.requireNonNull(workerId, "worker.id");
@@ -70,37 +71,34 @@ public record WorkerConfig(
     Objects.requireNonNull(policy, "worker.policy");
     listeners = List.copyOf(Objects.requireNonNull(listeners, "worker.listeners"));
     if (workerId.isBlank()) {
-      throw new IllegalArgumentException("worker.id must not be blank, was \"" + workerId + "\"");
+      throw new ConfigException("worker.id must not be blank, was \"" + workerId + "\"");
     }
     if (queues.isEmpty()) {
-      throw new IllegalArgumentException("worker.queues must name at least one queue, was []");
+      throw new ConfigException("worker.queues must name at least one queue, was []");
     }
     for (String queue : queues) {
       if (queue.isBlank()) {
-        throw new IllegalArgumentException(
-            "worker.queues must not be blank, was \"" + queue + "\"");
+        throw new ConfigException("worker.queues must not be blank, was \"" + queue + "\"");
       }
     }
     if (concurrency < 1) {
-      throw new IllegalArgumentException("worker.concurrency must be >= 1, was " + concurrency);
+      throw new ConfigException("worker.concurrency must be >= 1, was " + concurrency);
     }
     if (lease.toMillis() < 2) {
-      throw new IllegalArgumentException("worker.lease must be >= 2ms, was " + lease);
+      throw new ConfigException("worker.lease must be >= 2ms, was " + lease);
     }
     if (pollInterval.toMillis() < 1) {
-      throw new IllegalArgumentException(
-          "worker.poll-interval must be >= 1ms, was " + pollInterval);
+      throw new ConfigException("worker.poll-interval must be >= 1ms, was " + pollInterval);
     }
     if (maxPollInterval.compareTo(pollInterval) < 0) {
-      throw new IllegalArgumentException(
+      throw new ConfigException(
           "worker.max-poll-interval must be >= poll-interval ("
               + pollInterval
               + "), was "
               + maxPollInterval);
     }
     if (shutdownGrace.isNegative()) {
-      throw new IllegalArgumentException(
-          "worker.shutdown-grace must be >= 0, was " + shutdownGrace);
+      throw new ConfigException("worker.shutdown-grace must be >= 0, was " + shutdownGrace);
     }
   }
 
@@ -145,7 +143,7 @@ public record WorkerConfig(
      *
      * @param workerId a non-blank name, unique among running workers
      * @return this builder
-     * @throws IllegalArgumentException at {@link #build()} if blank
+     * @throws ConfigException at {@link #build()} if blank
      */
     public Builder workerId(String workerId) {
       this.workerId = Objects.requireNonNull(workerId, "worker.id");
@@ -157,7 +155,7 @@ public record WorkerConfig(
      *
      * @param queues non-blank queue names
      * @return this builder
-     * @throws IllegalArgumentException at {@link #build()} if a name is blank
+     * @throws ConfigException at {@link #build()} if a name is blank
      */
     public Builder queues(String... queues) {
       for (String queue : queues) {
@@ -184,7 +182,7 @@ public record WorkerConfig(
      *
      * @param concurrency at least 1
      * @return this builder
-     * @throws IllegalArgumentException at {@link #build()} if below 1
+     * @throws ConfigException at {@link #build()} if below 1
      */
     public Builder concurrency(int concurrency) {
       this.concurrency = concurrency;
@@ -196,7 +194,7 @@ public record WorkerConfig(
      *
      * @param lease at least 2ms; heartbeats come every half lease
      * @return this builder
-     * @throws IllegalArgumentException at {@link #build()} if shorter
+     * @throws ConfigException at {@link #build()} if shorter
      */
     public Builder lease(Duration lease) {
       this.lease = Objects.requireNonNull(lease, "worker.lease");
@@ -208,7 +206,7 @@ public record WorkerConfig(
      *
      * @param lease the lease as text
      * @return this builder
-     * @throws IllegalArgumentException if the text is not a valid duration
+     * @throws ConfigException if the text is not a valid duration
      */
     public Builder lease(String lease) {
       return lease(parse("worker.lease", lease));
@@ -220,7 +218,7 @@ public record WorkerConfig(
      * @param min at least 1ms
      * @param max at least {@code min}
      * @return this builder
-     * @throws IllegalArgumentException at {@link #build()} if a rule is broken
+     * @throws ConfigException at {@link #build()} if a rule is broken
      */
     public Builder pollInterval(Duration min, Duration max) {
       this.pollInterval = Objects.requireNonNull(min, "worker.poll-interval");
@@ -233,7 +231,7 @@ public record WorkerConfig(
      *
      * @param grace not negative
      * @return this builder
-     * @throws IllegalArgumentException at {@link #build()} if negative
+     * @throws ConfigException at {@link #build()} if negative
      */
     public Builder shutdownGrace(Duration grace) {
       this.shutdownGrace = Objects.requireNonNull(grace, "worker.shutdown-grace");
@@ -261,7 +259,7 @@ public record WorkerConfig(
      *
      * @param retention how long to keep them, not negative; {@code null} keeps them forever
      * @return this builder
-     * @throws IllegalArgumentException at {@link #build()} if negative
+     * @throws ConfigException at {@link #build()} if negative
      */
     public Builder retention(Duration retention) {
       this.retention = retention;
@@ -285,7 +283,7 @@ public record WorkerConfig(
      * Validates and builds the configuration.
      *
      * @return the configuration
-     * @throws IllegalArgumentException if a value breaks its rule; the message names it
+     * @throws ConfigException if a value breaks its rule; the message names it
      */
     public WorkerConfig build() {
       List<String> served = queues.isEmpty() ? List.of(DispatchOptions.DEFAULT_QUEUE) : queues;
@@ -307,7 +305,8 @@ public record WorkerConfig(
       try {
         return Durations.parse(text);
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+        throw new ConfigException(
+            key, "must be a duration such as 1h30m (" + e.getMessage() + ")", text, e);
       }
     }
   }

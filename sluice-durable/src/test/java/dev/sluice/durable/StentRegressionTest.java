@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.sluice.ConfigException;
 import dev.sluice.durable.store.ExecutionRecord;
 import dev.sluice.retry.Backoff;
 import dev.sluice.retry.RetryPolicy;
@@ -250,12 +251,16 @@ class StentRegressionTest extends FixtureTest {
     for (String bad : List.of("10sx", "1h30", "5 s", "", "-5s", "1m1h", "10", "abc", "1hh")) {
       assertThatThrownBy(() -> DispatchOptions.builder().delay(bad))
           .as(bad)
-          .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("dispatch.delay");
+          .isInstanceOfSatisfying(
+              ConfigException.class,
+              e -> {
+                assertThat(e.key()).isEqualTo("dispatch.delay");
+                assertThat(e.value()).isEqualTo(bad);
+              });
       assertThatThrownBy(() -> WorkerConfig.builder().lease(bad))
           .as(bad)
-          .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("worker.lease");
+          .isInstanceOfSatisfying(
+              ConfigException.class, e -> assertThat(e.key()).isEqualTo("worker.lease"));
     }
     assertThat(DispatchOptions.builder().delay("1h30m").build().delay())
         .isEqualTo(Duration.ofMinutes(90));

@@ -1,12 +1,12 @@
 package dev.sluice.ratelimit;
 
-import dev.sluice.SluiceException;
+import dev.sluice.ConfigException;
 
 /**
  * A rate-limit configuration broke a rule. The message names the key, the rule and the value, for
  * example {@code rules[api].limits[per-second].quota must be >= 1, was 0}.
  */
-public final class RateLimitConfigException extends SluiceException {
+public final class RateLimitConfigException extends ConfigException {
   private static final long serialVersionUID = 1L;
 
   /**

@@ -1,12 +1,12 @@
 package dev.sluice.redis;
 
-import dev.sluice.SluiceException;
+import dev.sluice.ConfigException;
 
 /**
  * A Redis store setting broke a rule. The message names the setting, the rule and the value, for
  * example {@code redis.max-attempts must be 1-10, was 0}.
  */
-public final class RedisConfigException extends SluiceException {
+public final class RedisConfigException extends ConfigException {
   private static final long serialVersionUID = 1L;
 
   /**
