@@ -60,17 +60,15 @@ public final class Worker implements AutoCloseable {
   private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.NEW);
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition wake = lock.newCondition();
-  private final Condition beat = lock.newCondition();
   private final Condition drained = lock.newCondition();
   private final AtomicLong rejectedWrites = new AtomicLong();
   private final AtomicLong finished = new AtomicLong();
   private boolean wakeRequested;
   private long nextPurge; // poll thread only
   private volatile boolean claiming;
-  private volatile boolean heartbeating;
   private Completer completer;
   private Thread poller;
-  private Thread heartbeater;
+  private Heartbeats heartbeats;
 
   Worker(Durable durable, WorkerConfig config) {
     this.durable = durable;
@@ -95,12 +93,11 @@ public final class Worker implements AutoCloseable {
       throw new IllegalStateException("worker " + config.workerId() + " was already started");
     }
     claiming = true;
-    heartbeating = true;
     nextPurge = time.nanoTime();
     completer = new Completer(store, config.workerId());
     durable.attach(this);
-    heartbeater =
-        Thread.ofVirtual().name("sluice-heartbeat-" + config.workerId()).start(this::heartbeatLoop);
+    heartbeats = new Heartbeats(store, time, config, running, this::refused);
+    heartbeats.start();
     poller = Thread.ofVirtual().name("sluice-poll-" + config.workerId()).start(this::pollLoop);
     return this;
   }
@@ -389,62 +386,6 @@ public final class Worker implements AutoCloseable {
     durable.wakeWorkers(); // what it awaits may already be there
   }
 
-  // ---- heartbeats ------------------------------------------------------------------------
-
-  private void heartbeatLoop() {
-    Duration interval = config.heartbeatInterval();
-    while (heartbeating) {
-      lock.lock();
-      try {
-        long deadline = time.deadlineAfter(interval);
-        while (heartbeating) {
-          if (!time.awaitUntil(lock, beat, deadline)) {
-            break;
-          }
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } finally {
-        lock.unlock();
-      }
-      if (heartbeating) {
-        renewLeases();
-      }
-    }
-  }
-
-  private void renewLeases() {
-    long until = now() + config.lease().toMillis();
-    for (ExecutionContext context : running.values()) {
-      if (context.isLost() || context.isFinishing()) {
-        continue;
-      }
-      try {
-        if (!store.heartbeat(context.lease(), until) && !context.isFinishing()) {
-          boolean cancelled =
-              store
-                  .find(context.executionId())
-                  .map(e -> e.state() == ExecutionState.CANCELLED)
-                  .orElse(false);
-          if (cancelled) {
-            context.markCancelled();
-          } else {
-            context.markLost();
-          }
-          LOG.log(
-              System.Logger.Level.WARNING,
-              "heartbeat refused for lease {0}: the execution was {1}; its handler is told",
-              context.lease(),
-              cancelled ? "cancelled" : "lost to another worker or ended");
-          refused(context, "heartbeat", cancelled);
-        }
-      } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING, "heartbeat of " + context.lease() + " failed", e);
-      }
-    }
-  }
-
   // ---- shutdown --------------------------------------------------------------------------
 
   /**
@@ -482,14 +423,7 @@ public final class Worker implements AutoCloseable {
     }
     completer.stop();
     // last: a lease must not lapse while its handler may still be running
-    heartbeating = false;
-    lock.lock();
-    try {
-      beat.signalAll();
-    } finally {
-      lock.unlock();
-    }
-    join(heartbeater);
+    heartbeats.stop();
     durable.detach(this);
     phase.set(Phase.STOPPED);
   }
