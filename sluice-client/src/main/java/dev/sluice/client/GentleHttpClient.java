@@ -179,8 +179,8 @@ public final class GentleHttpClient extends HttpClient {
                   } else {
                     out.complete(settle(permit, response));
                   }
-                } catch (HttpStatusException refusedStatus) {
-                  out.completeExceptionally(refusedStatus);
+                } catch (HttpStatusException | RuntimeException settling) {
+                  out.completeExceptionally(settling); // never leave the caller waiting
                 } finally {
                   if (permit != null) {
                     permit.close();

@@ -58,14 +58,24 @@ public final class GentleInterceptor implements Interceptor {
     } catch (OkHttpStatusException refused) {
       return refused.response(); // the policies gave up: the last answer, body unread
     } catch (InterruptedException e) {
+      closeQuietly(previous[0]);
       Thread.currentThread().interrupt();
       InterruptedIOException interrupted = new InterruptedIOException("interrupted while waiting");
       interrupted.initCause(e);
       throw interrupted;
     } catch (IOException | RuntimeException e) {
+      // a failed answer the policies then did not retry (an open breaker refused it): close it
+      closeQuietly(previous[0]);
       throw e;
     } catch (Exception e) {
+      closeQuietly(previous[0]);
       throw new SluiceException("unexpected failure calling " + chain.request().url(), e);
+    }
+  }
+
+  private static void closeQuietly(Response response) {
+    if (response != null) {
+      response.close();
     }
   }
 

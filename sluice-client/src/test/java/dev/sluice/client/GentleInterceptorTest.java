@@ -155,4 +155,34 @@ class GentleInterceptorTest {
     assertThatThrownBy(() -> client.newCall(request).execute())
         .isInstanceOf(CircuitOpenException.class);
   }
+
+  @Test
+  void aFailedAnswerIsClosedWhenTheBreakerThenRefusesTheRetry() throws Exception {
+    server.then(503);
+    CircuitBreaker breaker =
+        CircuitBreaker.builder()
+            .config(
+                CircuitBreakerConfig.builder()
+                    .consecutiveFailures(1)
+                    .openDelay(Duration.ofMinutes(1))
+                    .build())
+            .timeSource(time)
+            .build();
+    RetryPolicy retry =
+        RetryPolicy.builder()
+            .maxAttempts(3)
+            .backoff(Backoff.fixed(Duration.ofMillis(1)))
+            .abortOn(CircuitOpenException.class)
+            .build(); // the system clock: its one wait is a millisecond
+    OkHttpClient client =
+        client(GentleInterceptor.builder().breaker(breaker).retry(retry).timeSource(time).build());
+    Request request = new Request.Builder().url(server.uri().toString()).build();
+
+    assertThatThrownBy(() -> client.newCall(request).execute())
+        .isInstanceOf(CircuitOpenException.class);
+
+    // the 503's connection went back to the pool: its response was closed, not leaked
+    await().until(() -> client.connectionPool().idleConnectionCount() == 1);
+    assertThat(server.requests()).isEqualTo(1);
+  }
 }
