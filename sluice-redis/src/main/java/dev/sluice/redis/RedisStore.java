@@ -12,8 +12,6 @@ import dev.sluice.ratelimit.Limit;
 import dev.sluice.ratelimit.internal.RemoteDecision;
 import dev.sluice.ratelimit.policy.PenaltyStore;
 import dev.sluice.ratelimit.store.LimitStore;
-import dev.sluice.retry.Backoff;
-import dev.sluice.retry.Jitter;
 import dev.sluice.retry.RetryPolicy;
 import dev.sluice.time.TimeSource;
 import java.time.Duration;
@@ -119,10 +117,7 @@ public final class RedisStore implements LimitStore, AutoCloseable {
     this.retry =
         Sluice.with(
             RetryPolicy.builder()
-                .maxAttempts(config.maxAttempts())
-                .backoff(
-                    Backoff.exponential(config.retryBackoff(), 2, config.retryBackoffMax())
-                        .withJitter(Jitter.FULL))
+                .schedule(config.retry())
                 .retryIf(Transients::isTransient)
                 .timeSource(time)
                 .listener(

@@ -1,6 +1,9 @@
 package dev.sluice.redis;
 
 import dev.sluice.breaker.CircuitBreakerConfig;
+import dev.sluice.retry.Backoff;
+import dev.sluice.retry.Jitter;
+import dev.sluice.retry.RetrySchedule;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,10 +39,9 @@ import java.util.regex.Pattern;
  * @param fallbackNodes how many nodes share the limits under {@link FailureMode#FALLBACK}
  * @param fallbackMaxKeys the bound of the local fallback store
  * @param failClosedRetryAfter the retry-after of a fail-closed denial when the breaker gives none
- * @param maxAttempts attempts per decision when an error is transient (the script surely did not
- *     run)
- * @param retryBackoff the first pause between attempts (doubled each time, full jitter)
- * @param retryBackoffMax the longest pause between attempts
+ * @param retry how a decision is retried when an error is transient (the script surely did not run:
+ *     not connected, loading, read-only replica, re-sharding): the core's schedule, 1 to 10
+ *     attempts; by default 3, backing off from 5 ms doubling to 50 ms with full jitter
  * @param breaker the circuit breaker around Redis
  * @param overLimitCacheSize keys remembered as over limit until a known time (0: no cache)
  * @param connectInBackground whether a store may start while Redis is unreachable (deciding by the
@@ -63,9 +65,7 @@ public record RedisStoreConfig(
     int fallbackNodes,
     long fallbackMaxKeys,
     Duration failClosedRetryAfter,
-    int maxAttempts,
-    Duration retryBackoff,
-    Duration retryBackoffMax,
+    RetrySchedule retry,
     CircuitBreakerConfig breaker,
     int overLimitCacheSize,
     boolean connectInBackground,
@@ -116,15 +116,6 @@ public record RedisStoreConfig(
     positive("connect-timeout", connectTimeout);
     positive("reconnect-delay-max", reconnectDelayMax);
     positive("fail-closed-retry-after", failClosedRetryAfter);
-    positive("retry-backoff", retryBackoff);
-    positive("retry-backoff-max", retryBackoffMax);
-    if (retryBackoffMax.compareTo(retryBackoff) < 0) {
-      throw new RedisConfigException(
-          "redis.retry-backoff-max must be >= redis.retry-backoff ("
-              + retryBackoff
-              + "), was "
-              + retryBackoffMax);
-    }
     if (keyPrefix == null || keyPrefix.indexOf('{') >= 0 || keyPrefix.indexOf('}') >= 0) {
       throw new RedisConfigException(
           "redis.key-prefix must be set and hold no '{' or '}', was " + keyPrefix);
@@ -136,9 +127,8 @@ public record RedisStoreConfig(
       throw new RedisConfigException(
           "redis.fallback-max-keys must be >= 1, was " + fallbackMaxKeys);
     }
-    if (maxAttempts < 1 || maxAttempts > 10) {
-      throw new RedisConfigException("redis.max-attempts must be 1-10, was " + maxAttempts);
-    }
+    Objects.requireNonNull(retry, "redis.retry");
+    requireAttempts(retry.maxAttempts());
     if (overLimitCacheSize < 0) {
       throw new RedisConfigException(
           "redis.over-limit-cache-size must be >= 0, was " + overLimitCacheSize);
@@ -182,13 +172,35 @@ public record RedisStoreConfig(
         fallbackNodes,
         fallbackMaxKeys,
         failClosedRetryAfter,
-        maxAttempts,
-        retryBackoff,
-        retryBackoffMax,
+        retry,
         breaker,
         overLimitCacheSize,
         connectInBackground,
         List.copyOf(more));
+  }
+
+  /** The one rule on attempts, for a schedule given whole or built from the builder's parts. */
+  private static void requireAttempts(int attempts) {
+    if (attempts < 1 || attempts > 10) {
+      throw new RedisConfigException("redis.max-attempts must be 1-10, was " + attempts);
+    }
+  }
+
+  /** The schedule of {@link Builder#maxAttempts} and {@link Builder#retryBackoff}. */
+  private static RetrySchedule schedule(int attempts, Duration initial, Duration max) {
+    requireAttempts(attempts);
+    positive("retry-backoff", initial);
+    positive("retry-backoff-max", max);
+    if (max.compareTo(initial) < 0) {
+      throw new RedisConfigException(
+          "redis.retry-backoff-max must be >= redis.retry-backoff (" + initial + "), was " + max);
+    }
+    return new RetrySchedule(
+        attempts,
+        null,
+        Backoff.exponential(initial, 2, max).withJitter(Jitter.FULL),
+        max,
+        RetrySchedule.OverMaxDelay.CAP);
   }
 
   /**
@@ -248,6 +260,7 @@ public record RedisStoreConfig(
     private int maxAttempts = 3;
     private Duration retryBackoff = Duration.ofMillis(5);
     private Duration retryBackoffMax = Duration.ofMillis(50);
+    private RetrySchedule retry;
     private CircuitBreakerConfig breaker = DEFAULT_BREAKER;
     private int overLimitCacheSize;
     private boolean connectInBackground;
@@ -450,6 +463,7 @@ public record RedisStoreConfig(
      */
     public Builder maxAttempts(int attempts) {
       this.maxAttempts = attempts;
+      this.retry = null;
       return this;
     }
 
@@ -465,6 +479,20 @@ public record RedisStoreConfig(
     public Builder retryBackoff(Duration initial, Duration max) {
       this.retryBackoff = initial;
       this.retryBackoffMax = max;
+      this.retry = null;
+      return this;
+    }
+
+    /**
+     * Sets the whole retry schedule of a decision instead of {@link #maxAttempts} and {@link
+     * #retryBackoff}: any backoff and jitter of the core's {@link RetrySchedule}.
+     *
+     * @param schedule 1 to 10 attempts
+     * @return this builder
+     * @throws RedisConfigException (from {@link #build()}) if the attempts are out of range
+     */
+    public Builder retry(RetrySchedule schedule) {
+      this.retry = Objects.requireNonNull(schedule, "redis.retry");
       return this;
     }
 
@@ -543,9 +571,7 @@ public record RedisStoreConfig(
           fallbackNodes,
           fallbackMaxKeys,
           failClosedRetryAfter,
-          maxAttempts,
-          retryBackoff,
-          retryBackoffMax,
+          retry != null ? retry : schedule(maxAttempts, retryBackoff, retryBackoffMax),
           breaker,
           overLimitCacheSize,
           connectInBackground,

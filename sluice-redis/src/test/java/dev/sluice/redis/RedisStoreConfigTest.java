@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.breaker.CircuitState;
+import dev.sluice.retry.Backoff;
+import dev.sluice.retry.RetrySchedule;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -92,5 +94,39 @@ class RedisStoreConfigTest {
     assertThat(stats.breakerTransitions(CircuitState.OPEN)).isEqualTo(1);
     assertThatThrownBy(() -> stats.errors().put(RedisErrorKind.OTHER, 1L))
         .isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  void theRetriesAreTheCoresScheduleGivenWholeOrBuiltFromAttemptsAndBackoff() {
+    RedisStoreConfig built =
+        RedisStoreConfig.builder()
+            .standalone("redis:6379")
+            .maxAttempts(4)
+            .retryBackoff(Duration.ofMillis(2), Duration.ofMillis(20))
+            .build();
+    assertThat(built.retry().maxAttempts()).isEqualTo(4);
+    assertThat(built.retry().backoff().delayFor(10, null, new java.util.SplittableRandom(1)))
+        .isLessThanOrEqualTo(Duration.ofMillis(20));
+
+    RetrySchedule fixed =
+        new RetrySchedule(
+            2,
+            null,
+            Backoff.fixed(Duration.ofMillis(1)),
+            Duration.ofMillis(1),
+            RetrySchedule.OverMaxDelay.CAP);
+    assertThat(RedisStoreConfig.builder().standalone("redis:6379").retry(fixed).build().retry())
+        .isSameAs(fixed);
+    RetrySchedule tooMany =
+        new RetrySchedule(
+            11,
+            null,
+            Backoff.fixed(Duration.ofMillis(1)),
+            Duration.ofMillis(1),
+            RetrySchedule.OverMaxDelay.CAP);
+    assertThatThrownBy(
+            () -> RedisStoreConfig.builder().standalone("redis:6379").retry(tooMany).build())
+        .isInstanceOf(dev.sluice.ConfigException.class)
+        .hasMessage("redis.max-attempts must be 1-10, was 11");
   }
 }
