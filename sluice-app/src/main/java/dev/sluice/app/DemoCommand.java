@@ -19,6 +19,7 @@ import dev.sluice.retry.Backoff;
 import dev.sluice.retry.RetryPolicy;
 import dev.sluice.throttle.Throttle;
 import dev.sluice.throttle.ThrottleConfig;
+import dev.sluice.time.TimeSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -55,6 +56,12 @@ final class DemoCommand implements Callable<Integer> {
   static final String TASK = "demo.call";
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  private final TimeSource time;
+
+  DemoCommand(TimeSource time) {
+    this.time = time;
+  }
 
   @Option(names = "--calls", paramLabel = "N", description = "Calls in the batch (default 2000).")
   int calls = 2000;
@@ -95,23 +102,23 @@ final class DemoCommand implements Callable<Integer> {
     quietLogs();
     PrintWriter out = spec.commandLine().getOut();
     // behind the gateway the API can take twice the gateway's limit; alone, the limit is its own
-    try (SampleApi api = SampleApi.start(noGateway ? limit : 2 * limit, apiLog);
+    try (SampleApi api = SampleApi.start(noGateway ? limit : 2 * limit, apiLog, time);
         Gateway gateway = noGateway ? null : startGateway(api.uri());
         SqliteExecutionStore store = SqliteExecutionStore.open(db);
         Throttle throttle =
             Throttle.create(
-                ThrottleConfig.builder().maxConcurrency(16).totalTasks(calls).build())) {
+                ThrottleConfig.builder().maxConcurrency(16).totalTasks(calls).build(), time)) {
       URI target = noGateway ? api.uri() : gateway.publicUri();
       AtomicLong refusals = new AtomicLong();
       AtomicLong retries = new AtomicLong();
-      HttpClient client = gentleClient(throttle, refusals, retries);
-      Durable durable = Durable.builder().store(store).build();
+      HttpClient client = gentleClient(throttle, time, refusals, retries);
+      Durable durable = Durable.builder().store(store).timeSource(time).build();
       Task<Integer, Integer> task = durable.register(callTask(client, target));
       // with --json, stdout holds the summary alone; the progress goes to stderr
       PrintWriter progress = json ? spec.commandLine().getErr() : out;
       DemoReport report =
-          new DemoReport(progress, durable, throttle, calls, limit, System.console() != null);
-      long start = System.nanoTime();
+          new DemoReport(progress, durable, throttle, time, calls, limit, System.console() != null);
+      long start = time.nanoTime();
       long servedBefore = api.served();
       try (Worker worker =
           durable
@@ -130,7 +137,7 @@ final class DemoCommand implements Callable<Integer> {
                 DispatchOptions.builder().idempotencyKey("sluice-demo").build());
         report.header(target, noGateway, gateway == null ? null : gateway.adminUri(), db);
         while (!report.done(ids, refusals.get())) {
-          Thread.sleep(report.interval().toMillis());
+          time.sleep(report.interval());
         }
         DemoReport.Summary summary =
             report.summary(
@@ -138,7 +145,7 @@ final class DemoCommand implements Callable<Integer> {
                 api.served() - servedBefore,
                 refusals.get(),
                 retries.get(),
-                Duration.ofNanos(System.nanoTime() - start));
+                Duration.ofNanos(time.nanoTime() - start));
         if (json) {
           out.println(summary.json());
         } else {
@@ -164,16 +171,17 @@ final class DemoCommand implements Callable<Integer> {
         template
             .replace("{{upstream}}", upstream.toString())
             .replace("{{limit}}", Integer.toString(limit));
-    return Gateway.of(GatewayConfigLoader.parse(toml, Map.of())).start();
+    return Gateway.of(GatewayConfigLoader.parse(toml, Map.of()), time).start();
   }
 
   /** The gentle client of the demo: throttle, a breaker for a dead API, retries for 429 and 5xx. */
   private static HttpClient gentleClient(
-      Throttle throttle, AtomicLong refusals, AtomicLong retries) {
+      Throttle throttle, TimeSource time, AtomicLong refusals, AtomicLong retries) {
     RetryPolicy retry =
         RetryPolicy.builder()
             .maxAttempts(6)
             .backoff(Backoff.exponential(Duration.ofMillis(100), 2, Duration.ofSeconds(5)))
+            .timeSource(time)
             .listener(
                 event -> {
                   RetryAttempted attempt = (RetryAttempted) event;
@@ -196,11 +204,13 @@ final class DemoCommand implements Callable<Integer> {
                     .ignoreIf(t -> t instanceof HttpStatusException s && s.statusCode() == 429)
                     .openDelay(Duration.ofSeconds(2))
                     .build())
+            .timeSource(time)
             .build();
     return GentleHttpClient.builder(HttpClient.newHttpClient())
         .throttle(throttle)
         .breaker(breaker)
         .retry(retry)
+        .timeSource(time)
         .build();
   }
 

@@ -6,6 +6,7 @@ import dev.sluice.durable.ExecutionState;
 import dev.sluice.gateway.Gateway;
 import dev.sluice.throttle.Throttle;
 import dev.sluice.throttle.ThrottleSnapshot;
+import dev.sluice.time.TimeSource;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
@@ -60,20 +61,29 @@ final class DemoReport {
   private final PrintWriter out;
   private final Durable durable;
   private final Throttle throttle;
+  private final TimeSource time;
   private final int calls;
   private final int limit;
   private final boolean terminal;
-  private final long start = System.nanoTime();
   private long lastPrinted;
   private long lastCompleted = -1;
-  private long lastAt = start;
+  private long lastAt;
   private double rate;
 
   DemoReport(
-      PrintWriter out, Durable durable, Throttle throttle, int calls, int limit, boolean terminal) {
+      PrintWriter out,
+      Durable durable,
+      Throttle throttle,
+      TimeSource time,
+      int calls,
+      int limit,
+      boolean terminal) {
     this.out = out;
     this.durable = durable;
     this.throttle = throttle;
+    this.time = time;
+    this.lastAt = time.nanoTime();
+    this.lastPrinted = lastAt - PLAIN_EVERY_NANOS; // the first line is printed at once
     this.calls = calls;
     this.limit = limit;
     this.terminal = terminal;
@@ -107,7 +117,7 @@ final class DemoReport {
     long open =
         counts.getOrDefault(ExecutionState.PENDING, 0L)
             + counts.getOrDefault(ExecutionState.RUNNING, 0L);
-    long now = System.nanoTime();
+    long now = time.nanoTime();
     if (lastCompleted >= 0 && now - lastAt >= Duration.ofSeconds(1).toNanos()) {
       rate = (completed - lastCompleted) * 1e9 / (now - lastAt);
       lastCompleted = completed;

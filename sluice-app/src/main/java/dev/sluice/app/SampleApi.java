@@ -3,6 +3,7 @@ package dev.sluice.app;
 import dev.sluice.ratelimit.Limit;
 import dev.sluice.ratelimit.RateLimiter;
 import dev.sluice.ratelimit.store.MemoryStore;
+import dev.sluice.time.TimeSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -33,15 +34,16 @@ final class SampleApi implements AutoCloseable {
 
   private final Server server = new Server();
   private final ServerConnector connector = new ServerConnector(server);
-  private final RateLimiter limiter =
-      RateLimiter.builder().store(MemoryStore.withMaxKeys(16)).build();
+  private final RateLimiter limiter;
   private final List<Limit> limits;
   private final AtomicLong served = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
   private final Path log;
   private final ReentrantLock logLock = new ReentrantLock();
 
-  private SampleApi(int hiddenLimit, Path log) {
+  private SampleApi(int hiddenLimit, Path log, TimeSource time) {
+    this.limiter =
+        RateLimiter.builder().store(MemoryStore.withMaxKeys(16)).timeSource(time).build();
     this.limits =
         List.of(
             Limit.builder("hidden")
@@ -53,8 +55,8 @@ final class SampleApi implements AutoCloseable {
   }
 
   /** Starts the API on a free loopback port. */
-  static SampleApi start(int hiddenLimit, Path log) throws Exception {
-    SampleApi api = new SampleApi(hiddenLimit, log);
+  static SampleApi start(int hiddenLimit, Path log, TimeSource time) throws Exception {
+    SampleApi api = new SampleApi(hiddenLimit, log, time);
     api.connector.setHost("127.0.0.1");
     api.connector.setPort(0);
     api.server.addConnector(api.connector);

@@ -100,6 +100,9 @@ public final class Sluice implements Runnable {
       if (type == StoreOptions.class) {
         return type.cast(new StoreOptions(time));
       }
+      if (type == DemoCommand.class) {
+        return type.cast(new DemoCommand(time));
+      }
       return CommandLine.defaultFactory().create(type);
     }
   }

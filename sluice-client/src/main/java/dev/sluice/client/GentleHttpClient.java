@@ -2,11 +2,8 @@ package dev.sluice.client;
 
 import dev.sluice.PolicyChain;
 import dev.sluice.SluiceException;
-import dev.sluice.breaker.CircuitBreaker;
-import dev.sluice.retry.RetryPolicy;
 import dev.sluice.throttle.Permit;
 import dev.sluice.throttle.Throttle;
-import dev.sluice.time.TimeSource;
 import java.io.IOException;
 import java.net.Authenticator;
 import java.net.CookieHandler;
@@ -23,7 +20,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.function.IntPredicate;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 
@@ -63,8 +59,8 @@ public final class GentleHttpClient extends HttpClient {
 
   private GentleHttpClient(Builder b) {
     this.delegate = b.delegate;
-    this.throttle = b.throttle;
-    this.rules = new CallRules(b.retry, b.breaker, b.failureStatus, b.time);
+    this.throttle = b.throttle();
+    this.rules = b.rules();
     this.policies = rules.policies;
   }
 
@@ -308,81 +304,16 @@ public final class GentleHttpClient extends HttpClient {
     return "GentleHttpClient[" + policies + (throttle == null ? "" : ", " + throttle) + "]";
   }
 
-  /**
-   * Builds a {@link GentleHttpClient}; any subset of throttle, breaker and retry. Not thread-safe.
-   */
-  public static final class Builder {
+  /** Builds a {@link GentleHttpClient} around the client that sends. */
+  public static final class Builder extends GentleBuilder<Builder> {
     private final HttpClient delegate;
-    private Throttle throttle;
-    private CircuitBreaker breaker;
-    private RetryPolicy retry;
-    private IntPredicate failureStatus = status -> status == 429 || status >= 500;
-    private TimeSource time = TimeSource.system();
 
     private Builder(HttpClient delegate) {
       this.delegate = delegate;
     }
 
-    /**
-     * Paces every attempt through {@code throttle}, innermost: a permit is held only while a
-     * request is on the wire, and each response's headers reach it.
-     *
-     * @param throttle the throttle; it may be shared with other clients
-     * @return this builder
-     * @throws NullPointerException if {@code throttle} is null
-     */
-    public Builder throttle(Throttle throttle) {
-      this.throttle = Objects.requireNonNull(throttle, "client.throttle");
-      return this;
-    }
-
-    /**
-     * Counts every attempt's outcome in {@code breaker}, which refuses attempts while open.
-     *
-     * @param breaker the breaker
-     * @return this builder
-     * @throws NullPointerException if {@code breaker} is null
-     */
-    public Builder breaker(CircuitBreaker breaker) {
-      this.breaker = Objects.requireNonNull(breaker, "client.breaker");
-      return this;
-    }
-
-    /**
-     * Retries failed attempts within {@code retry}, waiting at least what a response's {@code
-     * Retry-After} (or an open breaker) asks; the policy's own Retry-After readings are kept.
-     *
-     * @param retry the retry policy
-     * @return this builder
-     * @throws NullPointerException if {@code retry} is null
-     */
-    public Builder retry(RetryPolicy retry) {
-      this.retry = Objects.requireNonNull(retry, "client.retry");
-      return this;
-    }
-
-    /**
-     * Which statuses are failures: slowed down for, counted by the breaker and retried. By default
-     * 429 and every 5xx.
-     *
-     * @param failureStatus tests a status code
-     * @return this builder
-     * @throws NullPointerException if {@code failureStatus} is null
-     */
-    public Builder failureStatus(IntPredicate failureStatus) {
-      this.failureStatus = Objects.requireNonNull(failureStatus, "client.failure-status");
-      return this;
-    }
-
-    /**
-     * The wall clock that turns an HTTP-date {@code Retry-After} into a delay.
-     *
-     * @param time the time source; the system's by default
-     * @return this builder
-     * @throws NullPointerException if {@code time} is null
-     */
-    public Builder timeSource(TimeSource time) {
-      this.time = Objects.requireNonNull(time, "client.time-source");
+    @Override
+    Builder self() {
       return this;
     }
 

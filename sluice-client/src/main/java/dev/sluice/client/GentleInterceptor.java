@@ -1,15 +1,10 @@
 package dev.sluice.client;
 
 import dev.sluice.SluiceException;
-import dev.sluice.breaker.CircuitBreaker;
-import dev.sluice.retry.RetryPolicy;
 import dev.sluice.throttle.Permit;
 import dev.sluice.throttle.Throttle;
-import dev.sluice.time.TimeSource;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.util.Objects;
-import java.util.function.IntPredicate;
 import okhttp3.Interceptor;
 import okhttp3.Response;
 
@@ -37,8 +32,8 @@ public final class GentleInterceptor implements Interceptor {
   private final CallRules rules;
 
   private GentleInterceptor(Builder b) {
-    this.throttle = b.throttle;
-    this.rules = new CallRules(b.retry, b.breaker, b.failureStatus, b.time);
+    this.throttle = b.throttle();
+    this.rules = b.rules();
   }
 
   /**
@@ -121,73 +116,12 @@ public final class GentleInterceptor implements Interceptor {
     }
   }
 
-  /** Builds a {@link GentleInterceptor}; any subset of throttle, breaker and retry. */
-  public static final class Builder {
-    private Throttle throttle;
-    private CircuitBreaker breaker;
-    private RetryPolicy retry;
-    private IntPredicate failureStatus = status -> status == 429 || status >= 500;
-    private TimeSource time = TimeSource.system();
-
+  /** Builds a {@link GentleInterceptor}. */
+  public static final class Builder extends GentleBuilder<Builder> {
     private Builder() {}
 
-    /**
-     * Paces every attempt through {@code throttle}.
-     *
-     * @param throttle the throttle; it may be shared
-     * @return this builder
-     * @throws NullPointerException if {@code throttle} is null
-     */
-    public Builder throttle(Throttle throttle) {
-      this.throttle = Objects.requireNonNull(throttle, "client.throttle");
-      return this;
-    }
-
-    /**
-     * Counts every attempt's outcome in {@code breaker}, which refuses attempts while open.
-     *
-     * @param breaker the breaker
-     * @return this builder
-     * @throws NullPointerException if {@code breaker} is null
-     */
-    public Builder breaker(CircuitBreaker breaker) {
-      this.breaker = Objects.requireNonNull(breaker, "client.breaker");
-      return this;
-    }
-
-    /**
-     * Retries failed attempts within {@code retry}, after at least their {@code Retry-After}.
-     *
-     * @param retry the retry policy
-     * @return this builder
-     * @throws NullPointerException if {@code retry} is null
-     */
-    public Builder retry(RetryPolicy retry) {
-      this.retry = Objects.requireNonNull(retry, "client.retry");
-      return this;
-    }
-
-    /**
-     * Which statuses are failures; by default 429 and every 5xx.
-     *
-     * @param failureStatus tests a status code
-     * @return this builder
-     * @throws NullPointerException if {@code failureStatus} is null
-     */
-    public Builder failureStatus(IntPredicate failureStatus) {
-      this.failureStatus = Objects.requireNonNull(failureStatus, "client.failure-status");
-      return this;
-    }
-
-    /**
-     * The wall clock that turns an HTTP-date {@code Retry-After} into a delay.
-     *
-     * @param time the time source; the system's by default
-     * @return this builder
-     * @throws NullPointerException if {@code time} is null
-     */
-    public Builder timeSource(TimeSource time) {
-      this.time = Objects.requireNonNull(time, "client.time-source");
+    @Override
+    Builder self() {
       return this;
     }
 

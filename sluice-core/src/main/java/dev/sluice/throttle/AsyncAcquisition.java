@@ -15,17 +15,7 @@ import java.util.function.Supplier;
  * permission last. A token reservation, which may wait, runs on a virtual thread. A caller whose
  * slot was booked before a slow-down books again at the new spacing.
  */
-final class AsyncAcquisition {
-  private static final long NO_TIMEOUT = Long.MAX_VALUE;
-
-  private final Throttle throttle;
-  private final TimeSource time;
-  private final ConcurrencyGate gate;
-  private final DispatchPacer pacer;
-  private final TokenWindow tokens;
-  private final ServerTokenQuota serverTokens;
-  private final ThrottleAdaptation adaptation;
-
+final class AsyncAcquisition extends Acquisition {
   AsyncAcquisition(
       Throttle throttle,
       TimeSource time,
@@ -34,13 +24,7 @@ final class AsyncAcquisition {
       TokenWindow tokens,
       ServerTokenQuota serverTokens,
       ThrottleAdaptation adaptation) {
-    this.throttle = throttle;
-    this.time = time;
-    this.gate = gate;
-    this.pacer = pacer;
-    this.tokens = tokens;
-    this.serverTokens = serverTokens;
-    this.adaptation = adaptation;
+    super(throttle, time, gate, pacer, tokens, serverTokens, adaptation);
   }
 
   CompletableFuture<Permit> acquire(long estimatedTokens) {

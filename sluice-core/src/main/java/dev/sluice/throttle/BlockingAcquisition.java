@@ -11,17 +11,7 @@ import java.time.Duration;
  * back when a later step fails. A caller whose slot was booked before a slow-down books again at
  * the new spacing.
  */
-final class BlockingAcquisition {
-  private static final long NO_TIMEOUT = Long.MAX_VALUE;
-
-  private final Throttle throttle;
-  private final TimeSource time;
-  private final ConcurrencyGate gate;
-  private final DispatchPacer pacer;
-  private final TokenWindow tokens;
-  private final ServerTokenQuota serverTokens;
-  private final ThrottleAdaptation adaptation;
-
+final class BlockingAcquisition extends Acquisition {
   BlockingAcquisition(
       Throttle throttle,
       TimeSource time,
@@ -30,13 +20,7 @@ final class BlockingAcquisition {
       TokenWindow tokens,
       ServerTokenQuota serverTokens,
       ThrottleAdaptation adaptation) {
-    this.throttle = throttle;
-    this.time = time;
-    this.gate = gate;
-    this.pacer = pacer;
-    this.tokens = tokens;
-    this.serverTokens = serverTokens;
-    this.adaptation = adaptation;
+    super(throttle, time, gate, pacer, tokens, serverTokens, adaptation);
   }
 
   Permit acquire(long estimatedTokens, Duration timeout) throws InterruptedException {
