@@ -16,8 +16,9 @@ import java.util.function.Supplier;
  * unchecked failures and errors, and the policies' refusals ({@link
  * dev.sluice.breaker.CircuitOpenException}, {@link dev.sluice.throttle.ThrottleTimeoutException},
  * ...), are thrown as they are; a checked failure comes wrapped in a {@link CallFailedException}.
- * {@link #getAsync} completes with the call's own failure. A chain is itself a {@link Policy}, so
- * it can be passed wherever one policy is expected (a durable worker's, for example).
+ * {@link #getAsync} completes with the call's own failure; cancelling its future stops a retry
+ * policy's further attempts. A chain is itself a {@link Policy}, so it can be passed wherever one
+ * policy is expected (a durable worker's, for example).
  */
 public final class PolicyChain implements Policy {
   private final List<Policy> policies;
@@ -103,15 +104,21 @@ public final class PolicyChain implements Policy {
   public <T> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> call) {
     Objects.requireNonNull(call, "call");
     CompletableFuture<T> out = new CompletableFuture<>();
-    startFrom(0, call)
-        .whenComplete(
-            (result, failure) -> {
-              if (failure == null) {
-                out.complete(result);
-              } else {
-                out.completeExceptionally(unwrap(failure));
-              }
-            });
+    CompletableFuture<T> inner = startFrom(0, call).toCompletableFuture();
+    inner.whenComplete(
+        (result, failure) -> {
+          if (failure == null) {
+            out.complete(result);
+          } else {
+            out.completeExceptionally(unwrap(failure));
+          }
+        });
+    out.whenComplete(
+        (result, failure) -> {
+          if (out.isCancelled()) {
+            inner.cancel(false); // a retry policy stops its further attempts
+          }
+        });
     return out;
   }
 

@@ -362,4 +362,24 @@ class PolicyChainTest {
 
     assertThat(trace).containsExactly("a>", "b>", "c>", "call", "<c", "<b", "<a");
   }
+
+  @Test
+  void cancellingTheChainsFutureStopsTheRetriesInside() {
+    RetryPolicy retry = retry().maxAttempts(5).timeSource(time).build();
+    AtomicInteger calls = new AtomicInteger();
+
+    CompletableFuture<Object> result =
+        Sluice.with(retry, breaker(100), throttle())
+            .getAsync(
+                () -> {
+                  calls.incrementAndGet();
+                  return CompletableFuture.failedFuture(new IOException("down"));
+                });
+    await().until(() -> calls.get() == 1 && time.pendingDelays() == 1);
+    result.cancel(false);
+    time.advance(Duration.ofSeconds(10));
+
+    assertThat(calls).hasValue(1);
+    assertThat(result).isCancelled();
+  }
 }

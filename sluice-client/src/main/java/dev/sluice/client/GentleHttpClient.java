@@ -102,19 +102,25 @@ public final class GentleHttpClient extends HttpClient {
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(handler, "handler");
     CompletableFuture<HttpResponse<T>> out = new CompletableFuture<>();
-    policies
-        .<HttpResponse<T>>callAsync(() -> attemptAsync(request, handler, pushes))
-        .whenComplete(
-            (response, failure) -> {
-              Throwable cause = unwrap(failure);
-              if (cause == null) {
-                out.complete(response);
-              } else if (cause instanceof HttpStatusException refused) {
-                out.complete(cast(refused.response()));
-              } else {
-                out.completeExceptionally(cause);
-              }
-            });
+    CompletableFuture<HttpResponse<T>> attempts =
+        policies.callAsync(() -> attemptAsync(request, handler, pushes));
+    attempts.whenComplete(
+        (response, failure) -> {
+          Throwable cause = unwrap(failure);
+          if (cause == null) {
+            out.complete(response);
+          } else if (cause instanceof HttpStatusException refused) {
+            out.complete(cast(refused.response()));
+          } else {
+            out.completeExceptionally(cause);
+          }
+        });
+    out.whenComplete(
+        (response, failure) -> {
+          if (out.isCancelled()) {
+            attempts.cancel(false); // no further retry
+          }
+        });
     return out;
   }
 

@@ -268,4 +268,23 @@ class GentleHttpClientTest {
     assertThat(client.version()).isEqualTo(jdk.version());
     assertThat(server.requests()).isEqualTo(1);
   }
+
+  @Test
+  void cancellingAnAsyncSendStopsItsRetries() throws Exception {
+    server.then(503).then(503).then(503);
+    HttpClient client = GentleHttpClient.builder(jdk).retry(retry(4)).timeSource(time).build();
+
+    CompletableFuture<HttpResponse<String>> response =
+        client.sendAsync(get(), BodyHandlers.ofString());
+    await().until(() -> server.requests() == 1 && time.pendingDelays() == 1);
+    response.cancel(false);
+    time.advance(Duration.ofSeconds(1));
+
+    assertThat(response).isCancelled();
+    // no second request follows: it would reach the server within milliseconds
+    await()
+        .during(Duration.ofMillis(500))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> server.requests() == 1);
+  }
 }
