@@ -1,7 +1,7 @@
 package dev.sluice.app;
 
 import dev.sluice.durable.store.ExecutionRecord;
-import dev.sluice.durable.store.ExecutionStore;
+import dev.sluice.durable.store.OperatorStore;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -25,7 +25,7 @@ final class CancelCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Output output = new Output(spec.commandLine().getOut(), store.json);
-    try (ExecutionStore opened = store.open()) {
+    try (OperatorStore opened = store.open()) {
       ExecutionRecord execution = Ids.find(opened, id);
       boolean cancelled = opened.cancel(execution.id(), store.nowMillis());
       String state = opened.find(execution.id()).map(e -> e.state().storedName()).orElse("gone");

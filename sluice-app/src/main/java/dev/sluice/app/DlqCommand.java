@@ -2,7 +2,7 @@ package dev.sluice.app;
 
 import dev.sluice.durable.store.DeadLetter;
 import dev.sluice.durable.store.ExecutionRecord;
-import dev.sluice.durable.store.ExecutionStore;
+import dev.sluice.durable.store.OperatorStore;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,7 +53,7 @@ final class DlqCommand implements Runnable {
             "--limit must be >= 1 and --offset >= 0, was " + limit + " and " + offset);
       }
       Output output = new Output(spec.commandLine().getOut(), store.json);
-      try (ExecutionStore opened = store.open()) {
+      try (OperatorStore opened = store.open()) {
         List<DeadLetter> page = opened.deadLetters(limit, offset);
         long total = opened.countDeadLetters();
         if (output.isJson()) {
@@ -89,14 +89,14 @@ final class DlqCommand implements Runnable {
     @Parameters(paramLabel = "ID", description = "The failed execution's id.")
     String id;
 
-    abstract boolean act(ExecutionStore store, ExecutionRecord execution);
+    abstract boolean act(OperatorStore store, ExecutionRecord execution);
 
     abstract String done();
 
     @Override
     public Integer call() {
       Output output = new Output(spec.commandLine().getOut(), store.json);
-      try (ExecutionStore opened = store.open()) {
+      try (OperatorStore opened = store.open()) {
         ExecutionRecord execution = Ids.find(opened, id);
         boolean acted = act(opened, execution);
         if (output.isJson()) {
@@ -128,7 +128,7 @@ final class DlqCommand implements Runnable {
       description = "Puts a failed execution back to pending, attempt 1, due now.")
   static final class Replay extends OnLetter {
     @Override
-    boolean act(ExecutionStore store, ExecutionRecord execution) {
+    boolean act(OperatorStore store, ExecutionRecord execution) {
       return store.replay(execution.id(), this.store.nowMillis());
     }
 
@@ -145,7 +145,7 @@ final class DlqCommand implements Runnable {
       description = "Deletes a dead letter; the execution stays failed.")
   static final class Discard extends OnLetter {
     @Override
-    boolean act(ExecutionStore store, ExecutionRecord execution) {
+    boolean act(OperatorStore store, ExecutionRecord execution) {
       return store.discard(execution.id());
     }
 

@@ -2,7 +2,7 @@ package dev.sluice.app;
 
 import dev.sluice.durable.ExecutionId;
 import dev.sluice.durable.store.ExecutionRecord;
-import dev.sluice.durable.store.ExecutionStore;
+import dev.sluice.durable.store.OperatorStore;
 
 /** Looks up the execution an id argument names. */
 final class Ids {
@@ -15,7 +15,7 @@ final class Ids {
     return ExecutionId.of(id);
   }
 
-  static ExecutionRecord find(ExecutionStore store, String id) {
+  static ExecutionRecord find(OperatorStore store, String id) {
     return store
         .find(parse(id))
         .orElseThrow(() -> new UsageException("no execution with id " + id));

@@ -3,7 +3,7 @@ package dev.sluice.app;
 import dev.sluice.durable.ExecutionState;
 import dev.sluice.durable.store.ExecutionFilter;
 import dev.sluice.durable.store.ExecutionRecord;
-import dev.sluice.durable.store.ExecutionStore;
+import dev.sluice.durable.store.OperatorStore;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,7 +53,7 @@ final class ListCommand implements Callable<Integer> {
       throw new UsageException("--offset must be >= 0, was " + offset);
     }
     Output output = new Output(spec.commandLine().getOut(), store.json);
-    try (ExecutionStore opened = store.open()) {
+    try (OperatorStore opened = store.open()) {
       List<ExecutionRecord> page =
           opened.list(new ExecutionFilter(state, queue, task, limit, offset));
       Integer next = page.size() == limit ? offset + limit : null;

@@ -1,6 +1,6 @@
 package dev.sluice.app;
 
-import dev.sluice.durable.store.ExecutionStore;
+import dev.sluice.durable.store.OperatorStore;
 import dev.sluice.time.Durations;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,7 +50,7 @@ final class PurgeCommand implements Callable<Integer> {
     Output output = new Output(spec.commandLine().getOut(), store.json);
     Instant cutoff = store.time().now().minus(age);
     long purged = 0;
-    try (ExecutionStore opened = store.open()) {
+    try (OperatorStore opened = store.open()) {
       int batch;
       do {
         batch = opened.purgeFinished(cutoff.toEpochMilli(), batchSize);

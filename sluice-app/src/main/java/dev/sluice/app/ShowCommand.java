@@ -1,7 +1,7 @@
 package dev.sluice.app;
 
 import dev.sluice.durable.store.ExecutionRecord;
-import dev.sluice.durable.store.ExecutionStore;
+import dev.sluice.durable.store.OperatorStore;
 import dev.sluice.durable.store.StepRecord;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +27,7 @@ final class ShowCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Output output = new Output(spec.commandLine().getOut(), store.json);
-    try (ExecutionStore opened = store.open()) {
+    try (OperatorStore opened = store.open()) {
       ExecutionRecord execution = Ids.find(opened, id);
       List<StepRecord> steps = opened.steps(execution.id());
       Map<String, Object> json = Output.execution(execution);

@@ -1,7 +1,7 @@
 package dev.sluice.app;
 
 import dev.sluice.durable.ExecutionState;
-import dev.sluice.durable.store.ExecutionStore;
+import dev.sluice.durable.store.OperatorStore;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +23,7 @@ final class StatsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Output output = new Output(spec.commandLine().getOut(), store.json);
-    try (ExecutionStore opened = store.open()) {
+    try (OperatorStore opened = store.open()) {
       Map<ExecutionState, Long> counts = opened.countByState();
       long deadLetters = opened.countDeadLetters();
       long total = counts.values().stream().mapToLong(Long::longValue).sum();
