@@ -136,7 +136,7 @@ final class DemoCommand implements Callable<Integer> {
                 IntStream.range(0, calls).boxed().toList(),
                 DispatchOptions.builder().idempotencyKey("sluice-demo").build());
         report.header(target, noGateway, gateway == null ? null : gateway.adminUri(), db);
-        while (!report.done(ids, refusals.get())) {
+        while (!report.done(refusals.get())) {
           time.sleep(report.interval());
         }
         DemoReport.Summary summary =

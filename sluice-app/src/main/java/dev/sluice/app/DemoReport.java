@@ -111,7 +111,7 @@ final class DemoReport {
   }
 
   /** Reads the batch's states, prints progress when due, and tells whether nothing is left. */
-  boolean done(List<ExecutionId> ids, long refusals) {
+  boolean done(long refusals) {
     Map<ExecutionState, Long> counts = durable.counts();
     long completed = counts.getOrDefault(ExecutionState.COMPLETED, 0L);
     long open =
