@@ -1,5 +1,6 @@
 package dev.sluice.app;
 
+import dev.sluice.durable.Operator;
 import dev.sluice.durable.store.ExecutionRecord;
 import dev.sluice.durable.store.OperatorStore;
 import java.util.LinkedHashMap;
@@ -26,9 +27,10 @@ final class CancelCommand implements Callable<Integer> {
   public Integer call() {
     Output output = new Output(spec.commandLine().getOut(), store.json);
     try (OperatorStore opened = store.open()) {
-      ExecutionRecord execution = Ids.find(opened, id);
-      boolean cancelled = opened.cancel(execution.id(), store.nowMillis());
-      String state = opened.find(execution.id()).map(e -> e.state().storedName()).orElse("gone");
+      Operator operator = store.operator(opened);
+      ExecutionRecord execution = Ids.find(operator, id);
+      boolean cancelled = operator.cancel(execution.id());
+      String state = operator.find(execution.id()).map(e -> e.state().storedName()).orElse("gone");
       if (output.isJson()) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("id", id);

@@ -112,7 +112,7 @@ final class DemoReport {
 
   /** Reads the batch's states, prints progress when due, and tells whether nothing is left. */
   boolean done(long refusals) {
-    Map<ExecutionState, Long> counts = durable.counts();
+    Map<ExecutionState, Long> counts = durable.operator().counts();
     long completed = counts.getOrDefault(ExecutionState.COMPLETED, 0L);
     long open =
         counts.getOrDefault(ExecutionState.PENDING, 0L)
@@ -169,7 +169,7 @@ final class DemoReport {
     return new Summary(
         calls,
         completed,
-        durable.deadLetterCount(),
+        durable.operator().deadLetterCount(),
         callsMade,
         seconds > 0 ? callsMade / seconds : 0,
         limit,

@@ -1,5 +1,6 @@
 package dev.sluice.app;
 
+import dev.sluice.durable.Operator;
 import dev.sluice.durable.store.DeadLetter;
 import dev.sluice.durable.store.ExecutionRecord;
 import dev.sluice.durable.store.OperatorStore;
@@ -54,8 +55,9 @@ final class DlqCommand implements Runnable {
       }
       Output output = new Output(spec.commandLine().getOut(), store.json);
       try (OperatorStore opened = store.open()) {
-        List<DeadLetter> page = opened.deadLetters(limit, offset);
-        long total = opened.countDeadLetters();
+        Operator operator = store.operator(opened);
+        List<DeadLetter> page = operator.deadLetters(limit, offset);
+        long total = operator.deadLetterCount();
         if (output.isJson()) {
           Map<String, Object> json = new LinkedHashMap<>();
           json.put("deadLetters", page.stream().map(Output::deadLetter).toList());
@@ -89,7 +91,7 @@ final class DlqCommand implements Runnable {
     @Parameters(paramLabel = "ID", description = "The failed execution's id.")
     String id;
 
-    abstract boolean act(OperatorStore store, ExecutionRecord execution);
+    abstract boolean act(Operator operator, ExecutionRecord execution);
 
     abstract String done();
 
@@ -97,8 +99,9 @@ final class DlqCommand implements Runnable {
     public Integer call() {
       Output output = new Output(spec.commandLine().getOut(), store.json);
       try (OperatorStore opened = store.open()) {
-        ExecutionRecord execution = Ids.find(opened, id);
-        boolean acted = act(opened, execution);
+        Operator operator = store.operator(opened);
+        ExecutionRecord execution = Ids.find(operator, id);
+        boolean acted = act(operator, execution);
         if (output.isJson()) {
           Map<String, Object> json = new LinkedHashMap<>();
           json.put("id", id);
@@ -128,8 +131,8 @@ final class DlqCommand implements Runnable {
       description = "Puts a failed execution back to pending, attempt 1, due now.")
   static final class Replay extends OnLetter {
     @Override
-    boolean act(OperatorStore store, ExecutionRecord execution) {
-      return store.replay(execution.id(), this.store.nowMillis());
+    boolean act(Operator operator, ExecutionRecord execution) {
+      return operator.replay(execution.id());
     }
 
     @Override
@@ -145,8 +148,8 @@ final class DlqCommand implements Runnable {
       description = "Deletes a dead letter; the execution stays failed.")
   static final class Discard extends OnLetter {
     @Override
-    boolean act(OperatorStore store, ExecutionRecord execution) {
-      return store.discard(execution.id());
+    boolean act(Operator operator, ExecutionRecord execution) {
+      return operator.discard(execution.id());
     }
 
     @Override

@@ -1,8 +1,8 @@
 package dev.sluice.app;
 
 import dev.sluice.durable.ExecutionId;
+import dev.sluice.durable.Operator;
 import dev.sluice.durable.store.ExecutionRecord;
-import dev.sluice.durable.store.OperatorStore;
 
 /** Looks up the execution an id argument names. */
 final class Ids {
@@ -15,8 +15,8 @@ final class Ids {
     return ExecutionId.of(id);
   }
 
-  static ExecutionRecord find(OperatorStore store, String id) {
-    return store
+  static ExecutionRecord find(Operator operator, String id) {
+    return operator
         .find(parse(id))
         .orElseThrow(() -> new UsageException("no execution with id " + id));
   }

@@ -1,6 +1,7 @@
 package dev.sluice.app;
 
 import dev.sluice.durable.ExecutionState;
+import dev.sluice.durable.Operator;
 import dev.sluice.durable.store.ExecutionFilter;
 import dev.sluice.durable.store.ExecutionRecord;
 import dev.sluice.durable.store.OperatorStore;
@@ -54,8 +55,9 @@ final class ListCommand implements Callable<Integer> {
     }
     Output output = new Output(spec.commandLine().getOut(), store.json);
     try (OperatorStore opened = store.open()) {
+      Operator operator = store.operator(opened);
       List<ExecutionRecord> page =
-          opened.list(new ExecutionFilter(state, queue, task, limit, offset));
+          operator.list(new ExecutionFilter(state, queue, task, limit, offset));
       Integer next = page.size() == limit ? offset + limit : null;
       if (output.isJson()) {
         Map<String, Object> json = new LinkedHashMap<>();

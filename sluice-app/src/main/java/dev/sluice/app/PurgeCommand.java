@@ -51,11 +51,7 @@ final class PurgeCommand implements Callable<Integer> {
     Instant cutoff = store.time().now().minus(age);
     long purged = 0;
     try (OperatorStore opened = store.open()) {
-      int batch;
-      do {
-        batch = opened.purgeFinished(cutoff.toEpochMilli(), batchSize);
-        purged += batch;
-      } while (batch == batchSize);
+      purged = store.operator(opened).purgeEndedBefore(cutoff, batchSize);
     }
     if (output.isJson()) {
       Map<String, Object> json = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package dev.sluice.app;
 
+import dev.sluice.durable.Operator;
 import dev.sluice.durable.store.ExecutionRecord;
 import dev.sluice.durable.store.OperatorStore;
 import dev.sluice.durable.store.StepRecord;
@@ -28,8 +29,9 @@ final class ShowCommand implements Callable<Integer> {
   public Integer call() {
     Output output = new Output(spec.commandLine().getOut(), store.json);
     try (OperatorStore opened = store.open()) {
-      ExecutionRecord execution = Ids.find(opened, id);
-      List<StepRecord> steps = opened.steps(execution.id());
+      Operator operator = store.operator(opened);
+      ExecutionRecord execution = Ids.find(operator, id);
+      List<StepRecord> steps = operator.steps(execution.id());
       Map<String, Object> json = Output.execution(execution);
       if (output.isJson()) {
         json.put("steps", steps.stream().map(Output::step).toList());

@@ -1,6 +1,7 @@
 package dev.sluice.app;
 
 import dev.sluice.durable.ExecutionState;
+import dev.sluice.durable.Operator;
 import dev.sluice.durable.store.OperatorStore;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,8 +25,9 @@ final class StatsCommand implements Callable<Integer> {
   public Integer call() {
     Output output = new Output(spec.commandLine().getOut(), store.json);
     try (OperatorStore opened = store.open()) {
-      Map<ExecutionState, Long> counts = opened.countByState();
-      long deadLetters = opened.countDeadLetters();
+      Operator operator = store.operator(opened);
+      Map<ExecutionState, Long> counts = operator.counts();
+      long deadLetters = operator.deadLetterCount();
       long total = counts.values().stream().mapToLong(Long::longValue).sum();
       if (output.isJson()) {
         Map<String, Object> json = new LinkedHashMap<>();

@@ -1,6 +1,8 @@
 package dev.sluice.app;
 
+import dev.sluice.durable.Operator;
 import dev.sluice.durable.store.ExecutionStore;
+import dev.sluice.durable.store.OperatorStore;
 import dev.sluice.durable.store.PostgresExecutionStore;
 import dev.sluice.durable.store.SqliteExecutionStore;
 import dev.sluice.time.TimeSource;
@@ -23,9 +25,9 @@ final class StoreOptions {
     return time;
   }
 
-  /** The time source's wall clock, in UTC epoch milliseconds. */
-  long nowMillis() {
-    return time.now().toEpochMilli();
+  /** The operator of an opened store, writing on this invocation's time source. */
+  Operator operator(OperatorStore opened) {
+    return Operator.of(opened, time);
   }
 
   @Option(

@@ -1,12 +1,10 @@
 package dev.sluice.durable;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sluice.durable.store.DeadLetter;
 import dev.sluice.durable.store.Dispatched;
 import dev.sluice.durable.store.ExecutionRecord;
 import dev.sluice.durable.store.ExecutionStore;
 import dev.sluice.durable.store.NewExecution;
-import dev.sluice.retry.RetrySchedule;
 import dev.sluice.time.TimeSource;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,6 +51,8 @@ public final class Durable {
   private final ReentrantLock changes = new ReentrantLock();
   private final Condition changed = changes.newCondition();
   private final AtomicLong generation = new AtomicLong();
+  private final Operator operator;
+  private final NewExecutions newExecutions;
 
   private Durable(Builder builder) {
     this.store = builder.store;
@@ -60,6 +60,8 @@ public final class Durable {
     this.codec = new JsonCodec(builder.mapper);
     this.waitPollInterval = builder.waitPollInterval;
     this.maxWaitPollInterval = builder.maxWaitPollInterval;
+    this.operator = new Operator(store, time, this::wakeWorkers, this::executionEnded);
+    this.newExecutions = new NewExecutions(time, codec);
   }
 
   /**
@@ -130,7 +132,8 @@ public final class Durable {
    */
   public <I> ExecutionId dispatch(Task<I, ?> task, I input, DispatchOptions options) {
     Dispatched dispatched =
-        store.dispatch(prepare(task, input, options, options.idempotencyKey(), now()));
+        store.dispatch(
+            newExecutions.prepare(task, input, options, options.idempotencyKey(), now()));
     if (dispatched.created()) {
       wakeWorkers();
     }
@@ -153,7 +156,7 @@ public final class Durable {
     List<NewExecution> executions = new ArrayList<>(inputs.size());
     for (int i = 0; i < inputs.size(); i++) {
       String key = options.idempotencyKey() == null ? null : options.idempotencyKey() + ":" + i;
-      executions.add(prepare(task, inputs.get(i), options, key, now));
+      executions.add(newExecutions.prepare(task, inputs.get(i), options, key, now));
     }
     List<ExecutionId> ids = new ArrayList<>(inputs.size());
     for (Dispatched dispatched : store.dispatchAll(executions)) {
@@ -173,37 +176,6 @@ public final class Durable {
    */
   public <I> List<ExecutionId> map(Task<I, ?> task, List<? extends I> inputs) {
     return map(task, inputs, DispatchOptions.defaults());
-  }
-
-  private NewExecution prepare(
-      Task<?, ?> task, Object input, DispatchOptions options, String key, long now) {
-    Objects.requireNonNull(task, "task");
-    Objects.requireNonNull(options, "options");
-    long due = saturatedAdd(now, options.delay());
-    if (options.notBefore() != null) {
-      due = Math.max(due, options.notBefore().toEpochMilli());
-    }
-    Long expiresAt =
-        options.maxDuration() == null ? null : saturatedAdd(now, options.maxDuration());
-    ExecutionId id = ExecutionId.timeOrdered(time);
-    RetrySchedule retry =
-        options.retry() != null
-            ? options.retry()
-            : task.retryPolicy() == null ? null : task.retryPolicy().schedule();
-    return new NewExecution(
-        id,
-        task.name(),
-        options.queue(),
-        List.copyOf(options.tags()),
-        options.priority(),
-        codec.write(input, "input of task " + task.name()),
-        key,
-        null,
-        retry == null ? 1 : retry.maxAttempts(),
-        retry == null ? null : RetryScheduleJson.write(retry),
-        now,
-        due,
-        expiresAt);
   }
 
   // ---- results ---------------------------------------------------------------------------
@@ -339,91 +311,19 @@ public final class Durable {
    * @throws UnknownExecutionException if there is no such execution
    */
   public boolean cancel(ExecutionId id) {
-    boolean cancelled = store.cancel(id, now());
-    if (!cancelled) {
-      find(id); // throws if unknown
-    }
-    executionEnded();
-    wakeWorkers();
-    return cancelled;
+    return operator.cancel(id);
   }
 
-  // ---- counts, dead letters, retention ---------------------------------------------------
+  // ---- operations ----------------------------------------------------------------------
 
   /**
-   * Counts executions by state, in the database.
+   * The operator of this engine's store: counts, listings, dead letters (replay, discard), purging.
+   * Its replays and cancellations wake this engine's workers and waiters at once.
    *
-   * @return a count per state, zero included
+   * @return the operator
    */
-  public Map<ExecutionState, Long> counts() {
-    return store.countByState();
-  }
-
-  /**
-   * Counts dead letters, in the database.
-   *
-   * @return the number of dead letters
-   */
-  public long deadLetterCount() {
-    return store.countDeadLetters();
-  }
-
-  /**
-   * Lists dead letters, oldest first.
-   *
-   * @param limit page size, at least 1
-   * @param offset rows to skip
-   * @return the page
-   */
-  public List<DeadLetter> deadLetters(int limit, int offset) {
-    return store.deadLetters(limit, offset);
-  }
-
-  /**
-   * Replays a dead letter: its execution starts over (attempt 1, recorded steps kept) now.
-   *
-   * @param id the failed execution
-   * @return {@code false} if it had no dead letter
-   */
-  public boolean replay(ExecutionId id) {
-    boolean replayed = store.replay(id, now());
-    if (replayed) {
-      wakeWorkers();
-    }
-    return replayed;
-  }
-
-  /**
-   * Discards a dead letter; the execution stays FAILED.
-   *
-   * @param id the failed execution
-   * @return {@code false} if it had no dead letter
-   */
-  public boolean discard(ExecutionId id) {
-    return store.discard(id);
-  }
-
-  /**
-   * Deletes executions that ended (COMPLETED, CANCELLED, EXPIRED) longer than {@code age} ago, with
-   * their steps and signals, in batches so no transaction holds the database for long.
-   *
-   * @param age how long an ended execution is kept
-   * @param batchSize executions per transaction, at least 1
-   * @return how many executions were deleted
-   */
-  public long purgeEndedBefore(Duration age, int batchSize) {
-    Objects.requireNonNull(age, "retention age");
-    if (age.isNegative()) {
-      throw new IllegalArgumentException("retention age must be >= 0, was " + age);
-    }
-    long cutoff = now() - age.toMillis();
-    long total = 0;
-    int deleted;
-    do {
-      deleted = store.purgeFinished(cutoff, batchSize);
-      total += deleted;
-    } while (deleted == batchSize);
-    return total;
+  public Operator operator() {
+    return operator;
   }
 
   // ---- workers ---------------------------------------------------------------------------
@@ -488,16 +388,6 @@ public final class Durable {
 
   private long now() {
     return time.now().toEpochMilli();
-  }
-
-  private static long saturatedAdd(long epochMillis, Duration duration) {
-    long millis;
-    try {
-      millis = duration.toMillis();
-    } catch (ArithmeticException tooLong) {
-      return Long.MAX_VALUE;
-    }
-    return millis > Long.MAX_VALUE - epochMillis ? Long.MAX_VALUE : epochMillis + millis;
   }
 
   /** Builds a {@link Durable}. */

@@ -196,7 +196,8 @@ public final class Worker implements AutoCloseable {
     }
     nextPurge = time.deadlineAfter(WorkerConfig.PURGE_INTERVAL);
     try {
-      long purged = durable.purgeEndedBefore(config.retention(), WorkerConfig.PURGE_BATCH_SIZE);
+      long purged =
+          durable.operator().purgeOlderThan(config.retention(), WorkerConfig.PURGE_BATCH_SIZE);
       if (purged > 0) {
         LOG.log(
             System.Logger.Level.INFO,

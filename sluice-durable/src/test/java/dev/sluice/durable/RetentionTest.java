@@ -20,14 +20,14 @@ class RetentionTest extends FixtureTest {
             .concurrency(64)
             .retention(Duration.ofDays(7))
             .shutdownGrace(Duration.ZERO));
-    f.tickUntil(() -> f.durable.counts().get(ExecutionState.COMPLETED) == 1_200);
+    f.tickUntil(() -> f.durable.operator().counts().get(ExecutionState.COMPLETED) == 1_200);
     ExecutionId pending =
         f.durable.dispatch(task, -1, DispatchOptions.builder().delay("30d").build());
 
     f.time.advance(Duration.ofDays(7).plus(WorkerConfig.PURGE_INTERVAL));
-    f.tickUntil(() -> f.durable.counts().get(ExecutionState.COMPLETED) == 0);
+    f.tickUntil(() -> f.durable.operator().counts().get(ExecutionState.COMPLETED) == 0);
 
-    assertThat(f.durable.counts().get(ExecutionState.PENDING)).isEqualTo(1);
+    assertThat(f.durable.operator().counts().get(ExecutionState.PENDING)).isEqualTo(1);
     assertThat(f.durable.stateOf(pending)).isEqualTo(ExecutionState.PENDING);
     assertThat(f.store.find(old.get(0))).isEmpty();
   }
@@ -38,11 +38,12 @@ class RetentionTest extends FixtureTest {
         f.durable.register(Task.of("purged", Integer.class, Integer.class, (ctx, n) -> n));
     f.durable.map(task, IntStream.range(0, 250).boxed().toList());
     f.worker();
-    f.tickUntil(() -> f.durable.counts().get(ExecutionState.COMPLETED) == 250);
+    f.tickUntil(() -> f.durable.operator().counts().get(ExecutionState.COMPLETED) == 250);
     f.time.advance(Duration.ofHours(2));
 
-    assertThat(f.durable.purgeEndedBefore(Duration.ofHours(3), 100)).isZero();
-    assertThat(f.durable.purgeEndedBefore(Duration.ofHours(1), 100)).isEqualTo(250);
-    assertThat(f.durable.counts().values().stream().mapToLong(Long::longValue).sum()).isZero();
+    assertThat(f.durable.operator().purgeOlderThan(Duration.ofHours(3), 100)).isZero();
+    assertThat(f.durable.operator().purgeOlderThan(Duration.ofHours(1), 100)).isEqualTo(250);
+    assertThat(f.durable.operator().counts().values().stream().mapToLong(Long::longValue).sum())
+        .isZero();
   }
 }

@@ -86,8 +86,8 @@ class StentRegressionTest extends FixtureTest {
     assertThatThrownBy(() -> f.durable.waitFor(id, String.class, Duration.ZERO))
         .isInstanceOf(TaskFailedException.class)
         .hasMessageContaining("bad input q");
-    assertThat(f.durable.deadLetterCount()).isEqualTo(1);
-    assertThat(f.durable.deadLetters(10, 0))
+    assertThat(f.durable.operator().deadLetterCount()).isEqualTo(1);
+    assertThat(f.durable.operator().deadLetters(10, 0))
         .singleElement()
         .satisfies(
             d -> {
@@ -235,13 +235,13 @@ class StentRegressionTest extends FixtureTest {
     f.durable.cancel(ids.get(0));
     f.durable.cancel(ids.get(1));
 
-    Map<ExecutionState, Long> counts = f.durable.counts();
+    Map<ExecutionState, Long> counts = f.durable.operator().counts();
 
     assertThat(counts.get(ExecutionState.PENDING)).isEqualTo(10_048);
     assertThat(counts.get(ExecutionState.CANCELLED)).isEqualTo(2);
     assertThat(counts.get(ExecutionState.COMPLETED)).isZero();
     assertThat(counts.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(10_050);
-    assertThat(f.durable.deadLetterCount()).isZero();
+    assertThat(f.durable.operator().deadLetterCount()).isZero();
   }
 
   // P1.4 strict duration parsing

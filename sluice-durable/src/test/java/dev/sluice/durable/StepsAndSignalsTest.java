@@ -211,7 +211,7 @@ class StepsAndSignalsTest extends FixtureTest {
     assertThatThrownBy(() -> f.durable.waitFor(id, String.class, Duration.ofSeconds(5)))
         .isInstanceOf(TaskFailedException.class)
         .hasMessageContaining("java.lang.AssertionError: invariant broken");
-    assertThat(f.durable.deadLetterCount()).isEqualTo(1);
+    assertThat(f.durable.operator().deadLetterCount()).isEqualTo(1);
     assertThat(runs).hasValue(1);
     assertThat(worker.rejectedWrites()).isZero();
   }
@@ -234,13 +234,13 @@ class StepsAndSignalsTest extends FixtureTest {
     ExecutionId id = f.durable.dispatch(task, "x");
     assertThatThrownBy(() -> f.durable.waitFor(id, String.class, Duration.ofSeconds(5)))
         .isInstanceOf(TaskFailedException.class);
-    assertThat(f.durable.deadLetterCount()).isEqualTo(1);
+    assertThat(f.durable.operator().deadLetterCount()).isEqualTo(1);
 
-    assertThat(f.durable.replay(id)).isTrue();
+    assertThat(f.durable.operator().replay(id)).isTrue();
     assertThat(f.durable.waitFor(id, String.class, Duration.ofSeconds(5)))
         .isEqualTo("second time lucky");
-    assertThat(f.durable.deadLetterCount()).isZero();
-    assertThat(f.durable.replay(id)).isFalse();
-    assertThat(f.durable.discard(id)).isFalse();
+    assertThat(f.durable.operator().deadLetterCount()).isZero();
+    assertThat(f.durable.operator().replay(id)).isFalse();
+    assertThat(f.durable.operator().discard(id)).isFalse();
   }
 }

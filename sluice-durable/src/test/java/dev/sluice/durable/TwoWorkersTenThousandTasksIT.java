@@ -65,10 +65,10 @@ class TwoWorkersTenThousandTasksIT {
       assertThat(done).hasValue(tasks);
       assertThat(invocations).hasSize(tasks);
       assertThat(invocations.values()).allSatisfy(count -> assertThat(count).hasValue(1));
-      Map<ExecutionState, Long> counts = a.counts();
+      Map<ExecutionState, Long> counts = a.operator().counts();
       assertThat(counts.get(ExecutionState.COMPLETED)).isEqualTo(tasks);
       assertThat(counts.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(tasks);
-      assertThat(a.deadLetterCount()).isZero();
+      assertThat(a.operator().deadLetterCount()).isZero();
     }
   }
 }

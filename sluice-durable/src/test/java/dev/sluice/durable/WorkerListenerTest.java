@@ -94,7 +94,7 @@ class WorkerListenerTest extends FixtureTest {
           .isLessThan(Math.max(indexOf("completed " + run), indexOf("failed " + run)));
     }
     assertThat(f.durable.stateOf(doomed1)).isEqualTo(ExecutionState.FAILED);
-    assertThat(f.durable.deadLetterCount()).isEqualTo(1);
+    assertThat(f.durable.operator().deadLetterCount()).isEqualTo(1);
 
     // the retry is due two seconds after the failure and waits one and a half more
     f.time.advance(Duration.ofMillis(3500));

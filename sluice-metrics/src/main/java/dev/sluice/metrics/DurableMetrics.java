@@ -92,12 +92,12 @@ public final class DurableMetrics implements MeterBinder {
 
   private Counts query(long at, Counts previous) {
     try {
-      Map<ExecutionState, Long> raw = durable.counts();
+      Map<ExecutionState, Long> raw = durable.operator().counts();
       Map<ExecutionState, Double> byState = new EnumMap<>(ExecutionState.class);
       for (ExecutionState state : ExecutionState.values()) {
         byState.put(state, (double) raw.getOrDefault(state, 0L));
       }
-      return new Counts(byState, durable.deadLetterCount(), at);
+      return new Counts(byState, durable.operator().deadLetterCount(), at);
     } catch (RuntimeException e) {
       if (failureLogged.compareAndSet(false, true)) {
         LOG.warn("durable count queries failed; the gauges keep their last figures", e);

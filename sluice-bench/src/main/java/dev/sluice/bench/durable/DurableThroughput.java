@@ -104,7 +104,7 @@ public final class DurableThroughput {
       for (int from = 0; from < tasks; from += 500) {
         durable.map(noop, IntStream.range(from, Math.min(tasks, from + 500)).boxed().toList());
       }
-      while (durable.counts().get(ExecutionState.COMPLETED) < tasks) {
+      while (durable.operator().counts().get(ExecutionState.COMPLETED) < tasks) {
         Thread.sleep(5);
       }
       long elapsed = System.nanoTime() - start;

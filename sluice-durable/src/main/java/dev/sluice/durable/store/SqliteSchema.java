@@ -90,7 +90,40 @@ final class SqliteSchema {
                     error TEXT,
                     attempts INTEGER NOT NULL,
                     failed_at INTEGER NOT NULL
-                  )""")));
+                  )""")),
+          // one table naming in every database: sluice_* as in PostgreSQL. Renaming a table
+          // rewrites the foreign keys that name it; indexes keep their names, so they are
+          // made again under the new ones. The lease length is kept, as in PostgreSQL.
+          new Migration(
+              2,
+              "tables and indexes named sluice_*; lease length kept with the lease",
+              List.of(
+                  "ALTER TABLE executions RENAME TO sluice_executions",
+                  "ALTER TABLE steps RENAME TO sluice_steps",
+                  "ALTER TABLE signals RENAME TO sluice_signals",
+                  "ALTER TABLE dead_letters RENAME TO sluice_dead_letters",
+                  "ALTER TABLE sluice_executions ADD COLUMN lease_millis INTEGER",
+                  "DROP INDEX executions_idempotency",
+                  "DROP INDEX executions_due",
+                  "DROP INDEX executions_lease",
+                  "DROP INDEX executions_expiry",
+                  "DROP INDEX executions_finished",
+                  "DROP INDEX executions_parent",
+                  "DROP INDEX signals_unconsumed",
+                  "CREATE UNIQUE INDEX sluice_executions_idempotency ON sluice_executions(task,"
+                      + " idempotency_key) WHERE idempotency_key IS NOT NULL",
+                  "CREATE INDEX sluice_executions_due ON sluice_executions(state, queue,"
+                      + " priority DESC, scheduled_for)",
+                  "CREATE INDEX sluice_executions_lease ON sluice_executions(state,"
+                      + " lease_expires_at)",
+                  "CREATE INDEX sluice_executions_expiry ON sluice_executions(state, expires_at)"
+                      + " WHERE expires_at IS NOT NULL",
+                  "CREATE INDEX sluice_executions_finished ON sluice_executions(state,"
+                      + " finished_at)",
+                  "CREATE INDEX sluice_executions_parent ON sluice_executions(parent_id)"
+                      + " WHERE parent_id IS NOT NULL",
+                  "CREATE INDEX sluice_signals_unconsumed ON sluice_signals(execution_id, name,"
+                      + " id) WHERE consumed_at IS NULL")));
 
   /** The newest version this code knows. */
   static int latestVersion() {
