@@ -80,17 +80,7 @@ class FencedWrites {
   private boolean completeOne(Connection c, Lease lease, String resultJson, long now)
       throws SQLException {
     try (PreparedStatement update =
-        c.prepareStatement(
-            "WITH "
-                + dialect.clock()
-                + " UPDATE "
-                + EXECUTIONS
-                + " SET state = "
-                + COMPLETED
-                + ", result = ?, error = NULL, finished_at = clock.now, updated_at = clock.now, "
-                + CLEAR_LEASE
-                + " FROM clock WHERE"
-                + FENCED)) {
+        c.prepareStatement(ended(COMPLETED, "result = ?, error = NULL"))) {
       dialect.bindNow(update, 1, now);
       update.setString(2, resultJson);
       setLease(update, 3, lease);
@@ -108,19 +98,8 @@ class FencedWrites {
         c -> {
           try (PreparedStatement update =
               c.prepareStatement(
-                  dialect.notifyingDue(
-                      "WITH "
-                          + dialect.clock()
-                          + " UPDATE "
-                          + EXECUTIONS
-                          + " SET state = "
-                          + PENDING
-                          + ", scheduled_for = clock.now + ?, attempt = attempt + 1, error = ?,"
-                          + " started_at = NULL, updated_at = clock.now, "
-                          + CLEAR_LEASE
-                          + " FROM clock WHERE"
-                          + FENCED
-                          + " RETURNING queue"))) {
+                  backToPending(
+                      "scheduled_for = clock.now + ?, attempt = attempt + 1, error = ?"))) {
             dialect.bindNow(update, 1, now);
             update.setLong(2, Delays.between(now, scheduledFor));
             update.setString(3, error);
@@ -134,18 +113,7 @@ class FencedWrites {
     return db.transaction(
         "failure of " + lease,
         c -> {
-          try (PreparedStatement update =
-              c.prepareStatement(
-                  "WITH "
-                      + dialect.clock()
-                      + " UPDATE "
-                      + EXECUTIONS
-                      + " SET state = "
-                      + FAILED
-                      + ", error = ?, finished_at = clock.now, updated_at = clock.now, "
-                      + CLEAR_LEASE
-                      + " FROM clock WHERE"
-                      + FENCED)) {
+          try (PreparedStatement update = c.prepareStatement(ended(FAILED, "error = ?"))) {
             dialect.bindNow(update, 1, now);
             update.setString(2, error);
             setLease(update, 3, lease);
@@ -195,21 +163,10 @@ class FencedWrites {
         c -> {
           try (PreparedStatement update =
               c.prepareStatement(
-                  dialect.notifyingDue(
-                      "WITH "
-                          + dialect.clock()
-                          + " UPDATE "
-                          + EXECUTIONS
-                          + " SET state = "
-                          + PENDING
-                          + ", scheduled_for = CASE WHEN "
+                  backToPending(
+                      "scheduled_for = CASE WHEN "
                           + ready
-                          + " THEN clock.now ELSE clock.now + ? END, awaiting = ?,"
-                          + " started_at = NULL, updated_at = clock.now, "
-                          + CLEAR_LEASE
-                          + " FROM clock WHERE"
-                          + FENCED
-                          + " RETURNING queue"))) {
+                          + " THEN clock.now ELSE clock.now + ? END, awaiting = ?"))) {
             int i = 1;
             dialect.bindNow(update, i++, now);
             if (awaiting != null) {
@@ -228,25 +185,53 @@ class FencedWrites {
         "release of " + lease,
         c -> {
           try (PreparedStatement update =
-              c.prepareStatement(
-                  dialect.notifyingDue(
-                      "WITH "
-                          + dialect.clock()
-                          + " UPDATE "
-                          + EXECUTIONS
-                          + " SET state = "
-                          + PENDING
-                          + ", scheduled_for = clock.now, started_at = NULL,"
-                          + " updated_at = clock.now, "
-                          + CLEAR_LEASE
-                          + " FROM clock WHERE"
-                          + FENCED
-                          + " RETURNING queue"))) {
+              c.prepareStatement(backToPending("scheduled_for = clock.now"))) {
             dialect.bindNow(update, 1, now);
             setLease(update, 2, lease);
             return changed(update);
           }
         });
+  }
+
+  /**
+   * The fenced update that hands a running execution back to pending, lease cleared, with its own
+   * assignments; it announces the queue it made due. The clock is parameter 1, the lease the last
+   * two.
+   */
+  private String backToPending(String assignments) {
+    return dialect.notifyingDue(
+        "WITH "
+            + dialect.clock()
+            + " UPDATE "
+            + EXECUTIONS
+            + " SET state = "
+            + PENDING
+            + ", "
+            + assignments
+            + ", started_at = NULL, updated_at = clock.now, "
+            + CLEAR_LEASE
+            + " FROM clock WHERE"
+            + FENCED
+            + " RETURNING queue");
+  }
+
+  /**
+   * The fenced update that ends a running execution in a terminal state, with its own assignments.
+   * The clock is parameter 1, the lease the last two.
+   */
+  private String ended(String state, String assignments) {
+    return "WITH "
+        + dialect.clock()
+        + " UPDATE "
+        + EXECUTIONS
+        + " SET state = "
+        + state
+        + ", "
+        + assignments
+        + ", finished_at = clock.now, updated_at = clock.now, "
+        + CLEAR_LEASE
+        + " FROM clock WHERE"
+        + FENCED;
   }
 
   /** Runs a {@link Dialect#notifyingDue} statement: whether it changed (and announced) a row. */
