@@ -1,5 +1,7 @@
 package dev.sluice;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A configuration broke a rule: the one type every Sluice config throws, from a builder, a record's
  * constructor or a loader (map, environment, TOML). It carries the key, the rule and the value, and
@@ -13,7 +15,7 @@ public class ConfigException extends SluiceException {
 
   private final String key;
   private final String rule;
-  private final String value;
+  private final @Nullable String value;
 
   /**
    * Creates the exception.
@@ -22,7 +24,7 @@ public class ConfigException extends SluiceException {
    * @param rule what the value must be, such as {@code must be >= 1}
    * @param value the value that broke it, shown as {@code String.valueOf} shows it
    */
-  public ConfigException(String key, String rule, Object value) {
+  public ConfigException(String key, String rule, @Nullable Object value) {
     this(key, rule, value, null);
   }
 
@@ -34,7 +36,8 @@ public class ConfigException extends SluiceException {
    * @param value the value that broke it
    * @param cause what failed while reading the value, or {@code null}
    */
-  public ConfigException(String key, String rule, Object value, Throwable cause) {
+  public ConfigException(
+      String key, String rule, @Nullable Object value, @Nullable Throwable cause) {
     super(key + " " + rule + ", was " + value, cause);
     this.key = key;
     this.rule = rule;
@@ -57,7 +60,7 @@ public class ConfigException extends SluiceException {
    * @param message the key, the rule and the value
    * @param cause what failed while reading the value, or {@code null}
    */
-  public ConfigException(String message, Throwable cause) {
+  public ConfigException(String message, @Nullable Throwable cause) {
     super(message, cause);
     int space = message.indexOf(' ');
     int was = message.lastIndexOf(", was ");
@@ -89,7 +92,7 @@ public class ConfigException extends SluiceException {
    *
    * @return the value, or {@code null} when the message names none
    */
-  public String value() {
+  public @Nullable String value() {
     return value;
   }
 }

@@ -1,5 +1,7 @@
 package dev.sluice;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The root of every exception Sluice throws on purpose.
  *
@@ -26,7 +28,7 @@ public class SluiceException extends RuntimeException {
    * @param message what went wrong
    * @param cause the underlying failure
    */
-  public SluiceException(String message, Throwable cause) {
+  public SluiceException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 }

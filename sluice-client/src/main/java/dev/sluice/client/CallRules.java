@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.IntPredicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the gentle clients share: the retry and breaker composed around each attempt, which statuses
@@ -24,7 +25,10 @@ final class CallRules {
   private final TimeSource time;
 
   CallRules(
-      RetryPolicy retry, CircuitBreaker breaker, IntPredicate failureStatus, TimeSource time) {
+      @Nullable RetryPolicy retry,
+      @Nullable CircuitBreaker breaker,
+      IntPredicate failureStatus,
+      TimeSource time) {
     List<Policy> chain = new ArrayList<>(2);
     if (retry != null) {
       chain.add(retry.toBuilder().retryAfter(CallRules::askedDelay).build());
@@ -44,12 +48,13 @@ final class CallRules {
   /**
    * The wait a response asks for: its Retry-After, or the reset of an exhausted RateLimit quota.
    */
-  Duration retryAfter(String retryAfter, String rateLimit) {
+  @Nullable Duration retryAfter(@Nullable String retryAfter, @Nullable String rateLimit) {
     return RetryAfter.of(retryAfter, rateLimit, time.now()).orElse(null);
   }
 
   /** The wait a failure asks for: a response's Retry-After, an open breaker's time to a probe. */
-  private static Optional<Duration> askedDelay(Throwable failure, Object result) {
+  private static Optional<Duration> askedDelay(
+      @Nullable Throwable failure, @Nullable Object result) {
     if (failure instanceof HttpStatusException refused) {
       return refused.retryAfter();
     }

@@ -6,6 +6,7 @@ import dev.sluice.throttle.Throttle;
 import dev.sluice.time.TimeSource;
 import java.util.Objects;
 import java.util.function.IntPredicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The settings both gentle clients take, {@link GentleHttpClient} and {@link GentleInterceptor}:
@@ -15,9 +16,9 @@ import java.util.function.IntPredicate;
  * @param <B> the concrete builder, returned by every setter
  */
 public abstract class GentleBuilder<B extends GentleBuilder<B>> {
-  private Throttle throttle;
-  private CircuitBreaker breaker;
-  private RetryPolicy retry;
+  private @Nullable Throttle throttle;
+  private @Nullable CircuitBreaker breaker;
+  private @Nullable RetryPolicy retry;
   private IntPredicate failureStatus = status -> status == 429 || status >= 500;
   private TimeSource time = TimeSource.system();
 
@@ -88,7 +89,7 @@ public abstract class GentleBuilder<B extends GentleBuilder<B>> {
 
   abstract B self();
 
-  Throttle throttle() {
+  @Nullable Throttle throttle() {
     return throttle;
   }
 

@@ -22,6 +22,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link HttpClient} that is gentle with the server it calls: every request goes through a retry
@@ -53,7 +54,7 @@ import javax.net.ssl.SSLParameters;
  */
 public final class GentleHttpClient extends HttpClient {
   private final HttpClient delegate;
-  private final Throttle throttle;
+  private final @Nullable Throttle throttle;
   private final CallRules rules;
   private final PolicyChain policies;
 
@@ -98,7 +99,7 @@ public final class GentleHttpClient extends HttpClient {
 
   @Override
   public <T> CompletableFuture<HttpResponse<T>> sendAsync(
-      HttpRequest request, BodyHandler<T> handler, PushPromiseHandler<T> pushes) {
+      HttpRequest request, BodyHandler<T> handler, @Nullable PushPromiseHandler<T> pushes) {
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(handler, "handler");
     CompletableFuture<HttpResponse<T>> out = new CompletableFuture<>();
@@ -146,7 +147,7 @@ public final class GentleHttpClient extends HttpClient {
   }
 
   private <T> CompletableFuture<HttpResponse<T>> attemptAsync(
-      HttpRequest request, BodyHandler<T> handler, PushPromiseHandler<T> pushes) {
+      HttpRequest request, BodyHandler<T> handler, @Nullable PushPromiseHandler<T> pushes) {
     CompletableFuture<Permit> permits =
         throttle == null ? CompletableFuture.completedFuture(null) : throttle.acquireAsync();
     CompletableFuture<HttpResponse<T>> out = new CompletableFuture<>();
@@ -194,7 +195,7 @@ public final class GentleHttpClient extends HttpClient {
   }
 
   /** Tells the permit what the response said; a failure status becomes an exception. */
-  private <T> HttpResponse<T> settle(Permit permit, HttpResponse<T> response)
+  private <T> HttpResponse<T> settle(@Nullable Permit permit, HttpResponse<T> response)
       throws HttpStatusException {
     if (permit != null) {
       permit.recordHeaders(response.headers().map());

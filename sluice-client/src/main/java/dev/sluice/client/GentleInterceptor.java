@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import okhttp3.Interceptor;
 import okhttp3.Response;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@link GentleHttpClient}'s behaviour for OkHttp, as an application interceptor: each attempt
@@ -28,7 +29,7 @@ import okhttp3.Response;
  * set again. OkHttp is an optional dependency of {@code sluice-client}: add it yourself.
  */
 public final class GentleInterceptor implements Interceptor {
-  private final Throttle throttle;
+  private final @Nullable Throttle throttle;
   private final CallRules rules;
 
   private GentleInterceptor(Builder b) {
@@ -47,7 +48,7 @@ public final class GentleInterceptor implements Interceptor {
 
   @Override
   public Response intercept(Chain chain) throws IOException {
-    Response[] previous = new Response[1];
+    @Nullable Response[] previous = new Response[1];
     try {
       return rules.policies.call(() -> attempt(chain, previous));
     } catch (OkHttpStatusException refused) {
@@ -68,13 +69,13 @@ public final class GentleInterceptor implements Interceptor {
     }
   }
 
-  private static void closeQuietly(Response response) {
+  private static void closeQuietly(@Nullable Response response) {
     if (response != null) {
       response.close();
     }
   }
 
-  private Response attempt(Chain chain, Response[] previous)
+  private Response attempt(Chain chain, @Nullable Response[] previous)
       throws IOException, InterruptedException {
     if (previous[0] != null) {
       previous[0].close(); // a failed answer being retried: free its connection

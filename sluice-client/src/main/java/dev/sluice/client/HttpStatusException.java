@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A response whose status says the server could not serve the call now: 429 and 5xx by default. The
@@ -17,7 +18,7 @@ public final class HttpStatusException extends IOException {
   private static final long serialVersionUID = 1L;
 
   private final transient HttpResponse<?> response;
-  private final Duration retryAfter;
+  private final @Nullable Duration retryAfter;
 
   /**
    * Creates the exception.
@@ -25,7 +26,7 @@ public final class HttpStatusException extends IOException {
    * @param response the response
    * @param retryAfter how long the server asked to wait, or {@code null}
    */
-  public HttpStatusException(HttpResponse<?> response, Duration retryAfter) {
+  public HttpStatusException(HttpResponse<?> response, @Nullable Duration retryAfter) {
     super(
         "HTTP "
             + response.statusCode()

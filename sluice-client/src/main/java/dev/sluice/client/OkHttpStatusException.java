@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
 import okhttp3.Response;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The OkHttp twin of {@link HttpStatusException}: a response whose status is a failure, raised
@@ -14,7 +15,7 @@ public final class OkHttpStatusException extends IOException {
   private static final long serialVersionUID = 1L;
 
   private final transient Response response;
-  private final Duration retryAfter;
+  private final @Nullable Duration retryAfter;
 
   /**
    * Creates the exception.
@@ -22,7 +23,7 @@ public final class OkHttpStatusException extends IOException {
    * @param response the response, its body unread
    * @param retryAfter how long the server asked to wait, or {@code null}
    */
-  public OkHttpStatusException(Response response, Duration retryAfter) {
+  public OkHttpStatusException(Response response, @Nullable Duration retryAfter) {
     super(
         "HTTP "
             + response.code()

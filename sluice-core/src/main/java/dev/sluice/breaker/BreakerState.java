@@ -1,5 +1,7 @@
 package dev.sluice.breaker;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One immutable stage of a breaker's life. The breaker holds the current stage in an atomic
  * reference and moves on by compare-and-set, so a transition away from a stage happens at most
@@ -16,7 +18,7 @@ abstract sealed class BreakerState
   abstract CircuitState state();
 
   /** A permit for one call, or {@code null} when the call is rejected. */
-  abstract StatePermit tryAcquire();
+  abstract @Nullable StatePermit tryAcquire();
 
   /** Nanoseconds until a call may be admitted; 0 when one would be now. */
   abstract long retryAfterNanos(long now);
@@ -28,10 +30,10 @@ abstract sealed class BreakerState
    * Records a success. {@code permit} is the permit reported on, or {@code null} from the
    * decorators' permit-free fast path, which only closed and disabled stages see.
    */
-  void onSuccess(StatePermit permit, boolean slow) {}
+  void onSuccess(@Nullable StatePermit permit, boolean slow) {}
 
   /** Records a failure; {@code permit} as for {@link #onSuccess}. */
-  void onFailure(StatePermit permit, boolean slow) {}
+  void onFailure(@Nullable StatePermit permit, boolean slow) {}
 
   void onIgnore(StatePermit permit) {}
 

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What trips a breaker, what counts as a failure, and how it recovers. Immutable; validated once
@@ -69,7 +70,7 @@ public record CircuitBreakerConfig(
     Duration probeTimeout,
     Predicate<Throwable> recordFailure,
     Predicate<Throwable> ignoreFailure,
-    Predicate<Object> failureResult) {
+    Predicate<@Nullable Object> failureResult) {
 
   /** The defaults: 10 consecutive failures, open 30 s (doubling up to 150 s), 1 probe. */
   public static final CircuitBreakerConfig DEFAULT = builder().build();
@@ -156,12 +157,12 @@ public record CircuitBreakerConfig(
     private int windowSize = 100;
     private int minimumCalls = 100;
     private Duration openDelay = Duration.ofSeconds(30);
-    private Duration maxOpenDelay;
+    private @Nullable Duration maxOpenDelay;
     private int halfOpenProbes = 1;
     private Duration probeTimeout = Duration.ofMinutes(1);
     private final List<Predicate<Throwable>> recordFailure = new ArrayList<>();
     private final List<Predicate<Throwable>> ignoreFailure = new ArrayList<>();
-    private final List<Predicate<Object>> failureResult = new ArrayList<>();
+    private final List<Predicate<@Nullable Object>> failureResult = new ArrayList<>();
 
     private Builder() {}
 
@@ -378,7 +379,7 @@ public record CircuitBreakerConfig(
      * @return this builder
      * @throws NullPointerException if {@code predicate} is null
      */
-    public Builder failureIfResult(Predicate<Object> predicate) {
+    public Builder failureIfResult(Predicate<@Nullable Object> predicate) {
       failureResult.add(Objects.requireNonNull(predicate, "breaker.failure-if-result"));
       return this;
     }
@@ -418,7 +419,7 @@ public record CircuitBreakerConfig(
       }
     }
 
-    private static <T> Predicate<T> anyOf(List<Predicate<T>> predicates) {
+    private static <T extends @Nullable Object> Predicate<T> anyOf(List<Predicate<T>> predicates) {
       List<Predicate<T>> copy = List.copyOf(predicates);
       if (copy.isEmpty()) {
         return t -> false;

@@ -1,5 +1,7 @@
 package dev.sluice.breaker;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The right to make one call through a {@link CircuitBreaker}, and the duty to report its outcome
  * once. Obtained with {@link CircuitBreaker#acquire()} or {@link CircuitBreaker#tryAcquire()} by
@@ -53,7 +55,7 @@ public interface CircuitPermit extends AutoCloseable {
    * @param resultOrNull the call's result
    * @return {@code true} if this was the permit's first report
    */
-  boolean recordOutcome(Throwable failureOrNull, Object resultOrNull);
+  boolean recordOutcome(@Nullable Throwable failureOrNull, @Nullable Object resultOrNull);
 
   /** Gives the permit back, as {@link #recordIgnored()}, if no outcome was reported. */
   @Override

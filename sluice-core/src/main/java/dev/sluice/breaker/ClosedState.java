@@ -2,12 +2,13 @@ package dev.sluice.breaker;
 
 import dev.sluice.time.Nanos;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /** Calls pass; failures are counted by each enabled trip rule, and any rule may open it. */
 final class ClosedState extends BreakerState {
   private final AtomicInteger consecutiveFailures = new AtomicInteger();
-  private final FailureTimeline timeline;
-  private final OutcomeWindow window;
+  private final @Nullable FailureTimeline timeline;
+  private final @Nullable OutcomeWindow window;
 
   ClosedState(DefaultCircuitBreaker breaker) {
     super(breaker);
@@ -40,7 +41,7 @@ final class ClosedState extends BreakerState {
   }
 
   @Override
-  void onSuccess(StatePermit permit, boolean slow) {
+  void onSuccess(@Nullable StatePermit permit, boolean slow) {
     if (consecutiveFailures.get() != 0) {
       consecutiveFailures.set(0);
     }
@@ -50,7 +51,7 @@ final class ClosedState extends BreakerState {
   }
 
   @Override
-  void onFailure(StatePermit permit, boolean slow) {
+  void onFailure(@Nullable StatePermit permit, boolean slow) {
     int threshold = breaker.config.consecutiveFailures();
     boolean trip = consecutiveFailures.incrementAndGet() >= threshold && threshold > 0;
     if (timeline != null || window != null) {

@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /** The breaker: the current {@link BreakerState}, the counts, and the transitions between. */
 final class DefaultCircuitBreaker implements CircuitBreaker {
@@ -143,7 +144,7 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
     }
   }
 
-  private StatePermit admit() {
+  private @Nullable StatePermit admit() {
     StatePermit permit = current.get().tryAcquire();
     if (permit == null) {
       rejected.increment();
@@ -243,7 +244,7 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
     }
   }
 
-  Outcome classify(Throwable failure, Object result) {
+  Outcome classify(@Nullable Throwable failure, @Nullable Object result) {
     if (failure != null) {
       Throwable cause = Outcomes.unwrap(failure);
       if (Outcomes.alwaysIgnored(cause) || config.ignoreFailure().test(cause)) {

@@ -1,5 +1,7 @@
 package dev.sluice.breaker;
 
+import org.jspecify.annotations.Nullable;
+
 /** Opened by hand: every call is rejected until the breaker is reset. */
 final class ForcedOpenState extends BreakerState {
   ForcedOpenState(DefaultCircuitBreaker breaker) {
@@ -12,7 +14,7 @@ final class ForcedOpenState extends BreakerState {
   }
 
   @Override
-  StatePermit tryAcquire() {
+  @Nullable StatePermit tryAcquire() {
     return null;
   }
 

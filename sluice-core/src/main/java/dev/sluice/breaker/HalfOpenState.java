@@ -3,6 +3,7 @@ package dev.sluice.breaker;
 import dev.sluice.time.Nanos;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Exactly {@code halfOpenProbes} probes pass. Each probe owns one slot: empty, held by its permit,
@@ -30,7 +31,7 @@ final class HalfOpenState extends BreakerState {
   }
 
   @Override
-  StatePermit tryAcquire() {
+  @Nullable StatePermit tryAcquire() {
     long now = breaker.time.nanoTime();
     for (int i = 0; i < slots.length(); i++) {
       Object held = slots.get(i);

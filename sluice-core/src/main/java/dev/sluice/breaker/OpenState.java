@@ -1,5 +1,7 @@
 package dev.sluice.breaker;
 
+import org.jspecify.annotations.Nullable;
+
 /** Every call is rejected until {@code untilNanos}; then the first caller moves it to half-open. */
 final class OpenState extends BreakerState {
   final long untilNanos;
@@ -17,7 +19,7 @@ final class OpenState extends BreakerState {
   }
 
   @Override
-  StatePermit tryAcquire() {
+  @Nullable StatePermit tryAcquire() {
     if (!halfOpenIfDue(breaker.time.nanoTime())) {
       return null;
     }

@@ -2,6 +2,7 @@ package dev.sluice.breaker;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import org.jspecify.annotations.Nullable;
 
 /** A permit handed out by one {@link BreakerState}; reports reach it exactly once. */
 final class StatePermit implements CircuitPermit {
@@ -60,7 +61,7 @@ final class StatePermit implements CircuitPermit {
   }
 
   @Override
-  public boolean recordOutcome(Throwable failureOrNull, Object resultOrNull) {
+  public boolean recordOutcome(@Nullable Throwable failureOrNull, @Nullable Object resultOrNull) {
     return switch (state.breaker.classify(failureOrNull, resultOrNull)) {
       case SUCCESS -> recordSuccess();
       case FAILURE -> recordFailure();

@@ -6,4 +6,7 @@
  * ({@link dev.sluice.breaker.CircuitBreaker#acquire()} and {@link
  * dev.sluice.breaker.CircuitPermit}).
  */
+@NullMarked
 package dev.sluice.breaker;
+
+import org.jspecify.annotations.NullMarked;

@@ -2,6 +2,7 @@ package dev.sluice.event;
 
 import dev.sluice.retry.RetryDecision;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An attempt under a retry policy ended, and the policy decided what comes next: another attempt
@@ -15,7 +16,11 @@ import java.time.Duration;
  * @param decision what the policy decided
  */
 public record RetryAttempted(
-    int attempt, Duration elapsed, Throwable failure, Object result, RetryDecision decision)
+    int attempt,
+    Duration elapsed,
+    @Nullable Throwable failure,
+    @Nullable Object result,
+    RetryDecision decision)
     implements PolicyEvent {
 
   /**

@@ -3,4 +3,7 @@
  * family of records, heard by a {@link dev.sluice.event.PolicyListener} registered on a breaker, a
  * retry policy or a throttle.
  */
+@NullMarked
 package dev.sluice.event;
+
+import org.jspecify.annotations.NullMarked;

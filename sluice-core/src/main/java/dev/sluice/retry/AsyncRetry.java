@@ -10,12 +10,13 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /** One asynchronous execution of a {@link RetryPolicy}; the returned future is the whole run. */
 final class AsyncRetry<T> {
   private final RetryPolicy policy;
   private final Supplier<? extends CompletionStage<T>> work;
-  private final ScheduledExecutorService scheduler;
+  private final @Nullable ScheduledExecutorService scheduler;
   private final TimeSource time;
   private final CompletableFuture<T> outcome = new CompletableFuture<>();
   private final long start;
@@ -23,7 +24,7 @@ final class AsyncRetry<T> {
   AsyncRetry(
       RetryPolicy policy,
       Supplier<? extends CompletionStage<T>> work,
-      ScheduledExecutorService scheduler) {
+      @Nullable ScheduledExecutorService scheduler) {
     this.policy = policy;
     this.work = work;
     this.scheduler = scheduler;
@@ -36,7 +37,7 @@ final class AsyncRetry<T> {
     return outcome;
   }
 
-  private void attempt(int attempt, Duration previousDelay) {
+  private void attempt(int attempt, @Nullable Duration previousDelay) {
     if (outcome.isDone()) {
       return; // cancelled by the caller: no further attempts
     }
@@ -49,7 +50,11 @@ final class AsyncRetry<T> {
     stage.whenComplete((result, failure) -> onOutcome(attempt, previousDelay, result, failure));
   }
 
-  private void onOutcome(int attempt, Duration previousDelay, T result, Throwable failure) {
+  private void onOutcome(
+      int attempt,
+      @Nullable Duration previousDelay,
+      @Nullable T result,
+      @Nullable Throwable failure) {
     Throwable cause =
         failure instanceof CompletionException ce && ce.getCause() != null
             ? ce.getCause()

@@ -4,6 +4,7 @@ import dev.sluice.ConfigException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How long to wait before the next attempt, as plain data: a {@link Fixed} or an {@link
@@ -31,7 +32,7 @@ public sealed interface Backoff permits Backoff.Fixed, Backoff.Exponential {
    * @return the delay, never negative
    * @throws ConfigException if {@code attempt < 1}
    */
-  Duration delayFor(int attempt, Duration previousDelay, RandomGenerator random);
+  Duration delayFor(int attempt, @Nullable Duration previousDelay, RandomGenerator random);
 
   /**
    * The jitter of this backoff.
@@ -101,7 +102,8 @@ public sealed interface Backoff permits Backoff.Fixed, Backoff.Exponential {
     }
 
     @Override
-    public Duration delayFor(int attempt, Duration previousDelay, RandomGenerator random) {
+    public Duration delayFor(
+        int attempt, @Nullable Duration previousDelay, RandomGenerator random) {
       BackoffMath.requireAttempt(attempt);
       long nanos = BackoffMath.jitter(jitter, BackoffMath.nanos(delay), random);
       return Duration.ofNanos(nanos);
@@ -155,7 +157,8 @@ public sealed interface Backoff permits Backoff.Fixed, Backoff.Exponential {
     }
 
     @Override
-    public Duration delayFor(int attempt, Duration previousDelay, RandomGenerator random) {
+    public Duration delayFor(
+        int attempt, @Nullable Duration previousDelay, RandomGenerator random) {
       BackoffMath.requireAttempt(attempt);
       long cap = BackoffMath.nanos(maxDelay);
       long initial = BackoffMath.nanos(initialDelay);

@@ -3,6 +3,7 @@ package dev.sluice.retry;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads and writes durations in the notation of Go's {@code time.Duration}, which LLM providers use
@@ -39,7 +40,7 @@ public final class DurationText {
    * @param text the text, or {@code null}; leading and trailing white space is ignored
    * @return the duration, never negative; empty when absent or malformed
    */
-  public static Optional<Duration> parse(String text) {
+  public static Optional<Duration> parse(@Nullable String text) {
     if (text == null) {
       return Optional.empty();
     }

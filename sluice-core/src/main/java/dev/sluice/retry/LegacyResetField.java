@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the ambiguous {@code X-RateLimit-Reset} field and the whole numbers of the {@code
@@ -21,7 +22,7 @@ final class LegacyResetField {
 
   private LegacyResetField() {}
 
-  static Optional<Duration> resetAfter(String reset, Instant now) {
+  static Optional<Duration> resetAfter(@Nullable String reset, Instant now) {
     if (reset == null) {
       return Optional.empty();
     }
@@ -48,7 +49,7 @@ final class LegacyResetField {
   }
 
   /** A non-negative whole number of at most 18 digits; empty for anything else. */
-  static OptionalLong wholeNumber(String text) {
+  static OptionalLong wholeNumber(@Nullable String text) {
     if (text == null) {
       return OptionalLong.empty();
     }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The little JSON that {@link RateLearner} persists, read and written without a library (the core
@@ -21,7 +22,7 @@ final class MiniJson {
     this.text = text;
   }
 
-  static Object parse(String text) {
+  static @Nullable Object parse(String text) {
     MiniJson parser = new MiniJson(text);
     Object value = parser.value(0);
     parser.skipWhitespace();
@@ -53,7 +54,7 @@ final class MiniJson {
     return out.append('"').toString();
   }
 
-  private Object value(int depth) {
+  private @Nullable Object value(int depth) {
     if (depth > MAX_DEPTH) {
       throw error("nested too deeply");
     }
@@ -156,7 +157,7 @@ final class MiniJson {
     throw error("unterminated string");
   }
 
-  private Object literal(String word, Object value) {
+  private @Nullable Object literal(String word, @Nullable Object value) {
     if (!text.startsWith(word, pos)) {
       throw error("unexpected token");
     }

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the rate-limit header dialects that LLM providers and public APIs send instead of, or
@@ -55,7 +56,8 @@ public final class ProviderQuotaHeaders {
    * @param now the current wall-clock time, for instants and epochs in reset fields
    * @return the quotas found, in that order; empty when there are none
    */
-  public static List<ProviderQuota> parse(Map<String, List<String>> headers, Instant now) {
+  public static List<ProviderQuota> parse(
+      @Nullable Map<String, List<String>> headers, Instant now) {
     if (headers == null || headers.isEmpty() || now == null) {
       return List.of();
     }
@@ -138,7 +140,7 @@ public final class ProviderQuotaHeaders {
   }
 
   /** The time from {@code now} to an RFC 3339 instant, zero if it has passed. */
-  private static Optional<Duration> instant(String text, Instant now) {
+  private static Optional<Duration> instant(@Nullable String text, Instant now) {
     if (text == null || text.length() > 64) {
       return Optional.empty();
     }
@@ -172,7 +174,7 @@ public final class ProviderQuotaHeaders {
    * The field's value, looked up ignoring case over every line of every matching name; {@code null}
    * if absent or if the lines, split at commas, do not all agree.
    */
-  static String field(Map<String, List<String>> headers, String name) {
+  static @Nullable String field(Map<String, List<String>> headers, String name) {
     String value = null;
     for (Map.Entry<String, List<String>> entry : headers.entrySet()) {
       if (entry.getKey() == null

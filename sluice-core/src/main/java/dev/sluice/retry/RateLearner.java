@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Learns how fast each provider really lets us call it, from its throttling responses.
@@ -53,7 +54,7 @@ public final class RateLearner {
   private final double minRate;
   private final double recoveryStep;
   private final long recoveryIntervalNanos;
-  private final RateLearnerFile file;
+  private final @Nullable RateLearnerFile file;
   private final ReentrantLock lock = new ReentrantLock();
   private final LinkedHashMap<String, ProviderState> providers;
 
@@ -274,7 +275,7 @@ public final class RateLearner {
     private double minRate = 1.0;
     private double recoveryStep = 0.05;
     private Duration recoveryInterval = Duration.ofSeconds(10);
-    private Path file;
+    private @Nullable Path file;
 
     private Builder() {}
 

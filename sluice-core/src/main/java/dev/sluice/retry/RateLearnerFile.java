@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The JSON file of a {@link RateLearner}:
@@ -175,7 +176,7 @@ final class RateLearnerFile {
     return result;
   }
 
-  private static Map<String, Object> object(Object value, String what) {
+  private static Map<String, Object> object(@Nullable Object value, String what) {
     if (!(value instanceof Map<?, ?> map)) {
       throw new IllegalArgumentException(what + " is not an object");
     }
@@ -184,14 +185,14 @@ final class RateLearnerFile {
     return typed;
   }
 
-  private static double number(Object value, String what) {
+  private static double number(@Nullable Object value, String what) {
     if (!(value instanceof Double d)) {
       throw new IllegalArgumentException(what + " is not a number");
     }
     return d;
   }
 
-  private static String string(Object value, String what) {
+  private static String string(@Nullable Object value, String what) {
     if (!(value instanceof String s)) {
       throw new IllegalArgumentException(what + " is not a string");
     }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the IETF {@code RateLimit-Policy} and {@code RateLimit} response fields
@@ -34,7 +35,7 @@ public final class RateLimitHeaders {
    * @param field the field value, or {@code null}
    * @return the valid policies in order; empty when the field is absent or malformed
    */
-  public static List<RateLimitPolicy> parsePolicies(String field) {
+  public static List<RateLimitPolicy> parsePolicies(@Nullable String field) {
     List<RateLimitPolicy> policies = new ArrayList<>();
     for (StructuredFieldList.Member member : members(field)) {
       String name = name(member.value());
@@ -61,7 +62,7 @@ public final class RateLimitHeaders {
    * @param field the field value, or {@code null}
    * @return the valid statuses in order; empty when the field is absent or malformed
    */
-  public static List<RateLimitStatus> parseRateLimit(String field) {
+  public static List<RateLimitStatus> parseRateLimit(@Nullable String field) {
     List<RateLimitStatus> statuses = new ArrayList<>();
     for (StructuredFieldList.Member member : members(field)) {
       String name = name(member.value());
@@ -76,12 +77,12 @@ public final class RateLimitHeaders {
     return List.copyOf(statuses);
   }
 
-  private static List<StructuredFieldList.Member> members(String field) {
+  private static List<StructuredFieldList.Member> members(@Nullable String field) {
     List<StructuredFieldList.Member> members = StructuredFieldList.parse(field);
     return members == null ? List.of() : members;
   }
 
-  private static String name(Object value) {
+  private static @Nullable String name(@Nullable Object value) {
     if (value instanceof String s) {
       return s;
     }
@@ -92,11 +93,11 @@ public final class RateLimitHeaders {
   }
 
   /** The value as a non-negative integer, or -1 when it is missing or anything else. */
-  private static long nonNegative(Object value) {
+  private static long nonNegative(@Nullable Object value) {
     return value instanceof Long n && n >= 0 ? n : -1;
   }
 
-  private static Optional<Duration> seconds(Object value) {
+  private static Optional<Duration> seconds(@Nullable Object value) {
     long seconds = nonNegative(value);
     return seconds < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(seconds));
   }

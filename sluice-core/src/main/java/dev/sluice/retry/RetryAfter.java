@@ -9,6 +9,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.ResolverStyle;
 import java.util.Locale;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads how long a server asks a client to wait: the {@code Retry-After} field (RFC 9110 section
@@ -39,7 +40,7 @@ public final class RetryAfter {
    * @param now the current wall-clock time, for HTTP-dates
    * @return the delay asked for; empty when absent, malformed or in the past
    */
-  public static Optional<Duration> parse(String field, Instant now) {
+  public static Optional<Duration> parse(@Nullable String field, Instant now) {
     if (field == null) {
       return Optional.empty();
     }
@@ -63,7 +64,7 @@ public final class RetryAfter {
    * @param field the {@code RateLimit} field value, or {@code null}
    * @return the delay; empty when no exhausted quota gives a {@code t}
    */
-  public static Optional<Duration> fromRateLimit(String field) {
+  public static Optional<Duration> fromRateLimit(@Nullable String field) {
     Duration longest = null;
     for (RateLimitStatus status : RateLimitHeaders.parseRateLimit(field)) {
       if (status.exhausted() && status.reset().isPresent()) {
@@ -85,7 +86,8 @@ public final class RetryAfter {
    * @param now the current wall-clock time
    * @return the longer delay; empty when neither gives one
    */
-  public static Optional<Duration> of(String retryAfter, String rateLimit, Instant now) {
+  public static Optional<Duration> of(
+      @Nullable String retryAfter, @Nullable String rateLimit, Instant now) {
     Optional<Duration> a = parse(retryAfter, now);
     Optional<Duration> b = fromRateLimit(rateLimit);
     if (a.isEmpty()) {

@@ -17,6 +17,7 @@ import java.util.function.BiFunction;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * When to try a failed operation again, and after how long. Immutable and safe to share.
@@ -126,9 +127,9 @@ public final class RetryPolicy implements Policy {
   public RetryDecision decide(
       int attemptsSoFar,
       Duration elapsed,
-      Throwable failureOrNull,
-      Object resultOrNull,
-      Duration retryAfterOrNull) {
+      @Nullable Throwable failureOrNull,
+      @Nullable Object resultOrNull,
+      @Nullable Duration retryAfterOrNull) {
     return decide(attemptsSoFar, elapsed, failureOrNull, resultOrNull, retryAfterOrNull, null);
   }
 
@@ -153,10 +154,10 @@ public final class RetryPolicy implements Policy {
   public RetryDecision decide(
       int attemptsSoFar,
       Duration elapsed,
-      Throwable failureOrNull,
-      Object resultOrNull,
-      Duration retryAfterOrNull,
-      Duration previousDelayOrNull) {
+      @Nullable Throwable failureOrNull,
+      @Nullable Object resultOrNull,
+      @Nullable Duration retryAfterOrNull,
+      @Nullable Duration previousDelayOrNull) {
     BackoffMath.requireAttempt(attemptsSoFar);
     Objects.requireNonNull(elapsed, "elapsed");
     return rules.decide(
@@ -227,15 +228,15 @@ public final class RetryPolicy implements Policy {
   /** Builds a {@link RetryPolicy}; every setter validates at once. Not thread-safe. */
   public static final class Builder {
     private int maxAttempts = RetrySchedule.DEFAULT.maxAttempts();
-    private Duration maxElapsed = RetrySchedule.DEFAULT.maxElapsed();
+    private @Nullable Duration maxElapsed = RetrySchedule.DEFAULT.maxElapsed();
     private Backoff backoff = RetrySchedule.DEFAULT.backoff();
     private Duration maxDelay = RetrySchedule.DEFAULT.maxDelay();
     private RetrySchedule.OverMaxDelay overMaxDelay = RetrySchedule.DEFAULT.overMaxDelay();
     private final List<Predicate<Throwable>> retryOn = new ArrayList<>();
-    private final List<Predicate<Object>> retryIfResult = new ArrayList<>();
+    private final List<Predicate<@Nullable Object>> retryIfResult = new ArrayList<>();
     private final List<Predicate<Throwable>> abortOn = new ArrayList<>();
-    private final List<Predicate<Object>> abortIfResult = new ArrayList<>();
-    private BiFunction<Throwable, Object, Optional<Duration>> retryAfter =
+    private final List<Predicate<@Nullable Object>> abortIfResult = new ArrayList<>();
+    private BiFunction<@Nullable Throwable, @Nullable Object, Optional<Duration>> retryAfter =
         (failure, result) -> Optional.empty();
     private final List<PolicyListener> listeners = new ArrayList<>();
     private RandomGenerator random = ThreadLocalRandomGenerator.INSTANCE;
@@ -281,7 +282,7 @@ public final class RetryPolicy implements Policy {
      * @return this builder
      * @throws ConfigException if zero or negative
      */
-    public Builder maxElapsed(Duration maxElapsed) {
+    public Builder maxElapsed(@Nullable Duration maxElapsed) {
       if (maxElapsed != null && (maxElapsed.isNegative() || maxElapsed.isZero())) {
         throw new ConfigException("retry.max-elapsed must be > 0, was " + maxElapsed);
       }
@@ -357,7 +358,7 @@ public final class RetryPolicy implements Policy {
      * @return this builder
      * @throws NullPointerException if {@code predicate} is null
      */
-    public Builder retryIfResult(Predicate<Object> predicate) {
+    public Builder retryIfResult(Predicate<@Nullable Object> predicate) {
       retryIfResult.add(Objects.requireNonNull(predicate, "retry.retry-if-result"));
       return this;
     }
@@ -412,7 +413,7 @@ public final class RetryPolicy implements Policy {
      * @return this builder
      * @throws NullPointerException if {@code predicate} is null
      */
-    public Builder abortIfResult(Predicate<Object> predicate) {
+    public Builder abortIfResult(Predicate<@Nullable Object> predicate) {
       abortIfResult.add(Objects.requireNonNull(predicate, "retry.abort-if-result"));
       return this;
     }
@@ -428,9 +429,10 @@ public final class RetryPolicy implements Policy {
      * @return this builder
      * @throws NullPointerException if {@code function} is null
      */
-    public Builder retryAfter(BiFunction<Throwable, Object, Optional<Duration>> function) {
+    public Builder retryAfter(
+        BiFunction<@Nullable Throwable, @Nullable Object, Optional<Duration>> function) {
       Objects.requireNonNull(function, "retry.retry-after");
-      BiFunction<Throwable, Object, Optional<Duration>> before = retryAfter;
+      BiFunction<@Nullable Throwable, @Nullable Object, Optional<Duration>> before = retryAfter;
       this.retryAfter =
           (failure, result) -> {
             Optional<Duration> asked = before.apply(failure, result);

@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The pure half of a {@link RetryPolicy}: which outcomes are retried or abort, and the delay before
@@ -15,20 +16,20 @@ import java.util.random.RandomGenerator;
 record RetryRules(
     RetrySchedule schedule,
     List<Predicate<Throwable>> retryOn,
-    List<Predicate<Object>> retryIfResult,
+    List<Predicate<@Nullable Object>> retryIfResult,
     List<Predicate<Throwable>> abortOn,
-    List<Predicate<Object>> abortIfResult,
-    BiFunction<Throwable, Object, Optional<Duration>> retryAfter,
+    List<Predicate<@Nullable Object>> abortIfResult,
+    BiFunction<@Nullable Throwable, @Nullable Object, Optional<Duration>> retryAfter,
     RandomGenerator random) {
 
   /** See {@link RetryPolicy#decide(int, Duration, Throwable, Object, Duration, Duration)}. */
   RetryDecision decide(
       int attemptsSoFar,
       Duration elapsed,
-      Throwable failureOrNull,
-      Object resultOrNull,
-      Duration retryAfterOrNull,
-      Duration previousDelayOrNull) {
+      @Nullable Throwable failureOrNull,
+      @Nullable Object resultOrNull,
+      @Nullable Duration retryAfterOrNull,
+      @Nullable Duration previousDelayOrNull) {
     if (failureOrNull != null) {
       if (matches(abortOn, failureOrNull)) {
         return new RetryDecision.GiveUp(RetryDecision.Reason.ABORTED);
@@ -75,7 +76,8 @@ record RetryRules(
     return delay.compareTo(budget.minus(elapsed)) > 0;
   }
 
-  private static <X> boolean matches(List<Predicate<X>> predicates, X value) {
+  private static <X extends @Nullable Object> boolean matches(
+      List<Predicate<X>> predicates, X value) {
     for (Predicate<X> p : predicates) {
       if (p.test(value)) {
         return true;

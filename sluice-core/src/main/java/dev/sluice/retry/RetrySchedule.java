@@ -3,6 +3,7 @@ package dev.sluice.retry;
 import dev.sluice.ConfigException;
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The storable part of a retry policy: how many attempts, for how long, and how far apart. It holds
@@ -19,7 +20,7 @@ import java.util.Objects;
  */
 public record RetrySchedule(
     int maxAttempts,
-    Duration maxElapsed,
+    @Nullable Duration maxElapsed,
     Backoff backoff,
     Duration maxDelay,
     OverMaxDelay overMaxDelay) {

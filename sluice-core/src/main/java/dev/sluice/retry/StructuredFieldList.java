@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A parser for Structured Field lists (RFC 9651 section 4.2.1), enough for the IETF RateLimit
@@ -33,7 +34,7 @@ final class StructuredFieldList {
     this.input = input;
   }
 
-  static List<Member> parse(String field) {
+  static @Nullable List<Member> parse(@Nullable String field) {
     if (field == null) {
       return null;
     }

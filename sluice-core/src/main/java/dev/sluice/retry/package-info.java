@@ -7,4 +7,7 @@
  * durable task can keep it as JSON; {@link dev.sluice.retry.RetryPolicy#decide} answers "retry
  * after how long, or give up, and why" without running or waiting for anything.
  */
+@NullMarked
 package dev.sluice.retry;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,6 +1,7 @@
 package dev.sluice.throttle;
 
 import dev.sluice.time.TimeSource;
+import org.jspecify.annotations.Nullable;
 
 /** What both ways of acquiring a {@link Throttle} permit take their steps from. */
 abstract class Acquisition {
@@ -10,7 +11,7 @@ abstract class Acquisition {
   final TimeSource time;
   final ConcurrencyGate gate;
   final DispatchPacer pacer;
-  final TokenWindow tokens;
+  final @Nullable TokenWindow tokens;
   final ServerTokenQuota serverTokens;
   final ThrottleAdaptation adaptation;
 
@@ -19,7 +20,7 @@ abstract class Acquisition {
       TimeSource time,
       ConcurrencyGate gate,
       DispatchPacer pacer,
-      TokenWindow tokens,
+      @Nullable TokenWindow tokens,
       ServerTokenQuota serverTokens,
       ThrottleAdaptation adaptation) {
     this.throttle = throttle;

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@link Throttle#acquireAsync} without blocking a thread: a concurrency slot from the gate's
@@ -21,7 +22,7 @@ final class AsyncAcquisition extends Acquisition {
       TimeSource time,
       ConcurrencyGate gate,
       DispatchPacer pacer,
-      TokenWindow tokens,
+      @Nullable TokenWindow tokens,
       ServerTokenQuota serverTokens,
       ThrottleAdaptation adaptation) {
     super(throttle, time, gate, pacer, tokens, serverTokens, adaptation);
@@ -70,8 +71,8 @@ final class AsyncAcquisition extends Acquisition {
   }
 
   private void pace(
-      TokenWindow.Spend spend,
-      ServerTokenQuota.Reservation served,
+      TokenWindow.@Nullable Spend spend,
+      ServerTokenQuota.@Nullable Reservation served,
       CompletableFuture<Permit> result) {
     long now = time.nanoTime();
     long booked = adaptation.generation();
@@ -95,8 +96,8 @@ final class AsyncAcquisition extends Acquisition {
   }
 
   private void handOver(
-      TokenWindow.Spend spend,
-      ServerTokenQuota.Reservation served,
+      TokenWindow.@Nullable Spend spend,
+      ServerTokenQuota.@Nullable Reservation served,
       CompletableFuture<Permit> result,
       long booked,
       long bookedNanos) {

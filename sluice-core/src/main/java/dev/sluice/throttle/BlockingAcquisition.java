@@ -3,6 +3,7 @@ package dev.sluice.throttle;
 import dev.sluice.time.Nanos;
 import dev.sluice.time.TimeSource;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@link Throttle#acquire} on the calling thread: a concurrency slot, then the token budget and the
@@ -17,13 +18,13 @@ final class BlockingAcquisition extends Acquisition {
       TimeSource time,
       ConcurrencyGate gate,
       DispatchPacer pacer,
-      TokenWindow tokens,
+      @Nullable TokenWindow tokens,
       ServerTokenQuota serverTokens,
       ThrottleAdaptation adaptation) {
     super(throttle, time, gate, pacer, tokens, serverTokens, adaptation);
   }
 
-  Permit acquire(long estimatedTokens, Duration timeout) throws InterruptedException {
+  Permit acquire(long estimatedTokens, @Nullable Duration timeout) throws InterruptedException {
     throttle.checkAccepting();
     throttle.failFastIfOpen();
     // the clock is read only when something needs it: a pending review, pacing, a wait

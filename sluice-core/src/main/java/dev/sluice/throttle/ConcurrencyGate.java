@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A semaphore whose limit can change while callers hold or wait for slots, with first-come
@@ -37,11 +38,11 @@ final class ConcurrencyGate {
 
   /** A queued caller: a blocked thread (with its condition) or a future. */
   private static final class Waiter {
-    final Condition condition;
-    final CompletableFuture<Void> future;
+    final @Nullable Condition condition;
+    final @Nullable CompletableFuture<Void> future;
     boolean granted;
 
-    Waiter(Condition condition, CompletableFuture<Void> future) {
+    Waiter(@Nullable Condition condition, @Nullable CompletableFuture<Void> future) {
       this.condition = condition;
       this.future = future;
     }

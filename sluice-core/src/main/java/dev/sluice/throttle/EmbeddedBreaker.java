@@ -7,6 +7,7 @@ import dev.sluice.breaker.CircuitState;
 import dev.sluice.time.TimeSource;
 import java.time.Duration;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The circuit breaker a {@link Throttle} embeds when its config has one ({@link
@@ -28,7 +29,8 @@ final class EmbeddedBreaker {
   }
 
   /** The embedded breaker of {@code config}, or {@code null} when it has none. */
-  static EmbeddedBreaker of(ThrottleConfig config, TimeSource time, Runnable onTransition) {
+  static @Nullable EmbeddedBreaker of(
+      ThrottleConfig config, TimeSource time, Runnable onTransition) {
     if (config.circuitBreaker() == null) {
       return null;
     }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The right to make one call through a {@link Throttle}, held from {@link Throttle#acquire()} until
@@ -44,12 +45,12 @@ public final class Permit implements AutoCloseable {
 
   private final Throttle owner;
   private final long generation;
-  private final TokenWindow.Spend spend;
-  private final ServerTokenQuota.Reservation served;
+  private final TokenWindow.@Nullable Spend spend;
+  private final ServerTokenQuota.@Nullable Reservation served;
   private final long startNanos;
   private final long bookedNanos;
-  private final CircuitPermit circuit;
-  private Duration retryAfter;
+  private final @Nullable CircuitPermit circuit;
+  private @Nullable Duration retryAfter;
   private static final VarHandle CLOSED;
 
   static {
@@ -64,17 +65,17 @@ public final class Permit implements AutoCloseable {
   private volatile boolean closed;
 
   private Outcome outcome = Outcome.NONE;
-  private Throwable failure;
+  private @Nullable Throwable failure;
   private long tokens = -1;
 
   Permit(
       Throttle owner,
       long generation,
-      TokenWindow.Spend spend,
-      ServerTokenQuota.Reservation served,
+      TokenWindow.@Nullable Spend spend,
+      ServerTokenQuota.@Nullable Reservation served,
       long startNanos,
       long bookedNanos,
-      CircuitPermit circuit) {
+      @Nullable CircuitPermit circuit) {
     this.served = served;
     this.bookedNanos = bookedNanos;
     this.circuit = circuit;
@@ -157,15 +158,15 @@ public final class Permit implements AutoCloseable {
     return outcome;
   }
 
-  Throwable failure() {
+  @Nullable Throwable failure() {
     return failure;
   }
 
-  CircuitPermit circuit() {
+  @Nullable CircuitPermit circuit() {
     return circuit;
   }
 
-  Duration retryAfter() {
+  @Nullable Duration retryAfter() {
     return retryAfter;
   }
 
@@ -173,12 +174,12 @@ public final class Permit implements AutoCloseable {
     return generation;
   }
 
-  TokenWindow.Spend spend() {
+  TokenWindow.@Nullable Spend spend() {
     return spend;
   }
 
   /** What the call took from the server's token quota, or {@code null}. */
-  ServerTokenQuota.Reservation served() {
+  ServerTokenQuota.@Nullable Reservation served() {
     return served;
   }
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The adaptive limits of a throttle as a small pure object: a dispatch rate (the fine lever) and a
@@ -90,7 +91,7 @@ final class RateController {
   private long serverRateUntil = Long.MIN_VALUE;
   private long lastFailure;
   private boolean failedSinceDecay;
-  private Adjustment last;
+  private @Nullable Adjustment last;
   private double failedRate = Double.NaN;
   private long probeAfter;
   private final double[] historyRates = new double[HISTORY];
@@ -215,7 +216,7 @@ final class RateController {
   }
 
   /** The change made by the latest slow-down. */
-  Adjustment last() {
+  @Nullable Adjustment last() {
     return last;
   }
 

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns a response's rate-limit header fields into pacing: a pause for {@code Retry-After}, and a
@@ -120,7 +121,7 @@ final class ServerSignals {
   }
 
   /** The field's lines joined with ", ", looked up ignoring case; {@code null} if absent. */
-  static String field(Map<String, List<String>> headers, String name) {
+  static @Nullable String field(Map<String, List<String>> headers, String name) {
     for (Map.Entry<String, List<String>> entry : headers.entrySet()) {
       if (entry.getKey() != null
           && entry.getKey().equalsIgnoreCase(name)

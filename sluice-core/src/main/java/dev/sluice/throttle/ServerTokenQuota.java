@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The token quotas a server reported ({@code tokens} and {@code input-tokens} families), kept as a
@@ -85,7 +86,7 @@ final class ServerTokenQuota {
    * @throws IllegalArgumentException if the estimate is negative
    * @throws InterruptedException if interrupted while waiting; nothing is debited then
    */
-  Reservation reserve(long estimate, long deadlineNanos) throws InterruptedException {
+  @Nullable Reservation reserve(long estimate, long deadlineNanos) throws InterruptedException {
     if (estimate < 0) {
       throw new IllegalArgumentException("estimated tokens must be >= 0, was " + estimate);
     }
@@ -187,7 +188,7 @@ final class ServerTokenQuota {
     }
 
     /** The view of a signal, or {@code null} when it never says when waiting would end. */
-    static Bucket of(QuotaSignal signal, long now) {
+    static @Nullable Bucket of(QuotaSignal signal, long now) {
       long capacity = signal.quota().orElse(-1);
       long reset = signal.resetAfter().map(Nanos::saturated).orElse(-1L);
       long window = signal.window().map(Nanos::saturated).orElse(-1L);

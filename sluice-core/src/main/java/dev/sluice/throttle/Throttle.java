@@ -19,6 +19,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An adaptive client-side throttle: finds and holds the highest rate a rate-limited API accepts.
@@ -56,10 +57,10 @@ public final class Throttle implements Policy, AutoCloseable {
   private final TimeSource time;
   private final ConcurrencyGate gate;
   private final DispatchPacer pacer;
-  private final TokenWindow tokens;
+  private final @Nullable TokenWindow tokens;
   private final ServerTokenQuota serverTokens;
   private final ProgressTracker progress;
-  private final EmbeddedBreaker breaker;
+  private final @Nullable EmbeddedBreaker breaker;
   private final ThrottleAdaptation adaptation;
   private final BlockingAcquisition blocking;
   private final AsyncAcquisition async;
@@ -152,7 +153,7 @@ public final class Throttle implements Policy, AutoCloseable {
    * @throws InterruptedException if interrupted while waiting; nothing is held then
    */
   public Permit acquire() throws InterruptedException {
-    return acquire(1, null);
+    return blocking.acquire(1, null);
   }
 
   /**
@@ -178,7 +179,7 @@ public final class Throttle implements Policy, AutoCloseable {
    *
    * @param estimatedTokens the tokens the call is expected to spend; ignored without a budget or a
    *     reported token quota
-   * @param timeout the longest time to wait, or {@code null} to wait for ever
+   * @param timeout the longest time to wait
    * @return the permit
    * @throws IllegalArgumentException if the estimate is negative or larger than the whole budget
    * @throws ThrottleTimeoutException if the timeout passed first; nothing is held then
@@ -187,7 +188,22 @@ public final class Throttle implements Policy, AutoCloseable {
    * @throws InterruptedException if interrupted while waiting; nothing is held then
    */
   public Permit acquire(long estimatedTokens, Duration timeout) throws InterruptedException {
-    return blocking.acquire(estimatedTokens, timeout);
+    return blocking.acquire(estimatedTokens, Objects.requireNonNull(timeout, "timeout"));
+  }
+
+  /**
+   * Like {@link #acquire(long, Duration)}, waiting without a timeout.
+   *
+   * @param estimatedTokens the tokens the call is expected to spend; ignored without a budget or a
+   *     reported token quota
+   * @return the permit
+   * @throws IllegalArgumentException if the estimate is negative or larger than the whole budget
+   * @throws ThrottleClosedException if the throttle is closed or draining
+   * @throws CircuitOpenException if the embedded circuit breaker is open or has no probe to spare
+   * @throws InterruptedException if interrupted while waiting; nothing is held then
+   */
+  public Permit acquire(long estimatedTokens) throws InterruptedException {
+    return blocking.acquire(estimatedTokens, null);
   }
 
   /**
@@ -391,7 +407,7 @@ public final class Throttle implements Policy, AutoCloseable {
   // ---- called by Permit ----
 
   /** Applies a response's signals; returns its Retry-After, if any, for the breaker. */
-  Duration applyHeaders(Map<String, List<String>> headers) {
+  @Nullable Duration applyHeaders(Map<String, List<String>> headers) {
     ServerSignals.Effect effect = ServerSignals.read(headers, time.now());
     long now = time.nanoTime();
     serverTokens.update(effect.quotas(), now);
@@ -451,7 +467,7 @@ public final class Throttle implements Policy, AutoCloseable {
   }
 
   /** Takes the breaker's permission last, after every wait, so a half-open probe is not held. */
-  CircuitPermit circuitPermission() {
+  @Nullable CircuitPermit circuitPermission() {
     return breaker == null ? null : breaker.permission();
   }
 

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The immutable settings of a {@link Throttle}, validated once at construction.
@@ -52,8 +53,8 @@ public record ThrottleConfig(
     Duration failureWindow,
     Duration coolingPeriod,
     Duration safeCeilingDecay,
-    TokenBudget tokenBudget,
-    CircuitBreakerConfig circuitBreaker,
+    @Nullable TokenBudget tokenBudget,
+    @Nullable CircuitBreakerConfig circuitBreaker,
     long totalTasks,
     Predicate<Throwable> failurePredicate) {
 
@@ -217,7 +218,7 @@ public record ThrottleConfig(
   /** Collects settings and validates them once, in {@link #build()}. */
   public static final class Builder {
     private int maxConcurrency = DEFAULT_MAX_CONCURRENCY;
-    private Integer initialConcurrency;
+    private @Nullable Integer initialConcurrency;
     private double initialRate = DEFAULT_INITIAL_RATE;
     private Duration minDispatchInterval = Duration.ZERO;
     private Duration maxDispatchInterval = Duration.ofSeconds(30);
@@ -226,8 +227,8 @@ public record ThrottleConfig(
     private Duration failureWindow = Duration.ofSeconds(60);
     private Duration coolingPeriod = Duration.ofSeconds(1);
     private Duration safeCeilingDecay = Duration.ofMinutes(5);
-    private TokenBudget tokenBudget;
-    private CircuitBreakerConfig circuitBreaker;
+    private @Nullable TokenBudget tokenBudget;
+    private @Nullable CircuitBreakerConfig circuitBreaker;
     private long totalTasks;
     private Predicate<Throwable> failurePredicate = failure -> true;
 
@@ -361,7 +362,7 @@ public record ThrottleConfig(
      * @param value the budget, or {@code null} for none
      * @return this builder
      */
-    public Builder tokenBudget(TokenBudget value) {
+    public Builder tokenBudget(@Nullable TokenBudget value) {
       this.tokenBudget = value;
       return this;
     }
@@ -374,7 +375,7 @@ public record ThrottleConfig(
      * @param value the breaker's settings, or {@code null} for none
      * @return this builder
      */
-    public Builder circuitBreaker(CircuitBreakerConfig value) {
+    public Builder circuitBreaker(@Nullable CircuitBreakerConfig value) {
       this.circuitBreaker = value;
       return this;
     }

@@ -4,6 +4,7 @@ import dev.sluice.time.TimeSource;
 import java.util.ArrayDeque;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A rolling token budget that reserves before the call and reconciles after it.
@@ -52,7 +53,7 @@ final class TokenWindow {
    * @throws IllegalArgumentException if the estimate can never fit in the budget
    * @throws InterruptedException if interrupted while waiting; nothing is reserved then
    */
-  Spend reserve(long estimate, long deadlineNanos) throws InterruptedException {
+  @Nullable Spend reserve(long estimate, long deadlineNanos) throws InterruptedException {
     if (estimate > budget) {
       throw new IllegalArgumentException(
           "estimated tokens must be <= throttle.token-budget.tokens ("

@@ -12,4 +12,7 @@
  * TokenWindow}), progress ({@code ProgressTracker}) and the header dialects ({@code
  * ServerSignals}).
  */
+@NullMarked
 package dev.sluice.throttle;
+
+import org.jspecify.annotations.NullMarked;

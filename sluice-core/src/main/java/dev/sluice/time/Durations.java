@@ -3,6 +3,7 @@ package dev.sluice.time;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Strict parsing and canonical formatting of durations, for configuration files, command lines and
@@ -196,7 +197,7 @@ public final class Durations {
       this.symbol = symbol;
     }
 
-    static Unit of(String symbol) {
+    static @Nullable Unit of(String symbol) {
       for (Unit unit : values()) {
         if (unit.symbol.equals(symbol)) {
           return unit;

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A time source whose time moves only when told to, for deterministic tests of timing behaviour.
@@ -202,7 +203,7 @@ public final class ManualTimeSource implements TimeSource {
     }
   }
 
-  private Timer pollDue(long now) {
+  private @Nullable Timer pollDue(long now) {
     Timer head = timers.peek();
     if (head == null || head.deadlineNanos > now) {
       return null;

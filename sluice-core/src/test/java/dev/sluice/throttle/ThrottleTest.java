@@ -39,7 +39,7 @@ class ThrottleTest {
                 .tokenBudget(new TokenBudget(1_000, Duration.ofMinutes(1)))
                 .build(),
             time);
-    try (Permit permit = throttle.acquire(100, null)) {
+    try (Permit permit = throttle.acquire(100)) {
       permit.recordTokens(120);
       permit.recordSuccess();
     }
@@ -100,14 +100,14 @@ class ThrottleTest {
   void acquireBlocksWhileTheTokenBudgetIsExhausted() throws Exception {
     Throttle throttle =
         throttle(quiet().tokenBudget(new TokenBudget(100, Duration.ofSeconds(10))).build(), time);
-    try (Permit permit = throttle.acquire(100, null)) {
+    try (Permit permit = throttle.acquire(100)) {
       permit.recordSuccess();
     }
     CompletableFuture<Permit> next = new CompletableFuture<>();
     Thread.startVirtualThread(
         () -> {
           try {
-            next.complete(throttle.acquire(10, null));
+            next.complete(throttle.acquire(10));
           } catch (Throwable e) {
             next.completeExceptionally(e);
           }
@@ -125,7 +125,7 @@ class ThrottleTest {
   void acquireTimesOutWhenTheBudgetDoesNotFreeUpInTime() throws Exception {
     Throttle throttle =
         throttle(quiet().tokenBudget(new TokenBudget(5, Duration.ofSeconds(10))).build(), time);
-    throttle.acquire(5, null).close();
+    throttle.acquire(5).close();
     CompletableFuture<Permit> next = new CompletableFuture<>();
     Thread.startVirtualThread(
         () -> {

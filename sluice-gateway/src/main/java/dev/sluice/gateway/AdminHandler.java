@@ -13,6 +13,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The admin listener's endpoints: {@code GET /metrics} (Prometheus text), {@code GET /healthz},
@@ -27,9 +28,9 @@ final class AdminHandler extends Handler.Abstract {
   private static final ObjectMapper JSON_MAPPER = new ObjectMapper();
 
   private final Gateway gateway;
-  private final byte[] token;
+  private final byte @Nullable [] token;
 
-  AdminHandler(Gateway gateway, String token) {
+  AdminHandler(Gateway gateway, @Nullable String token) {
     this.gateway = gateway;
     this.token = token == null ? null : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
   }

@@ -11,6 +11,7 @@ import java.nio.file.WatchService;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,7 +79,7 @@ final class ConfigWatcher implements AutoCloseable {
   }
 
   /** The SHA-256 of the file's bytes, or null while it cannot be read (being replaced). */
-  private byte[] digest() {
+  private byte @Nullable [] digest() {
     try {
       return MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
     } catch (IOException e) {

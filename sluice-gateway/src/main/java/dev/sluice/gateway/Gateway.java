@@ -36,6 +36,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.Slf4jRequestLogWriter;
 import org.eclipse.jetty.server.handler.SizeLimitHandler;
 import org.eclipse.jetty.util.thread.Invocable;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,9 +79,9 @@ public final class Gateway implements AutoCloseable {
   private final Counter reloadsApplied;
   private final Counter reloadsRefused;
   private final GatewayConfig startConfig;
-  private final RedisStore redis;
+  private final @Nullable RedisStore redis;
   private final TimeSource time;
-  private final ConfigWatcher watcher;
+  private final @Nullable ConfigWatcher watcher;
   private final Invocable.InvocationType decisions;
   private volatile boolean closing;
 

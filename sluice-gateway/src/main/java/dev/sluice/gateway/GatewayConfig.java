@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything a {@code gateway.toml} sets: where the gateway listens, the upstream it forwards
@@ -40,17 +41,17 @@ import java.util.Objects;
 public record GatewayConfig(
     InetSocketAddress listen,
     Mode mode,
-    URI upstream,
+    @Nullable URI upstream,
     Duration connectTimeout,
     Duration responseTimeout,
     long maxRequestBytes,
     InetSocketAddress admin,
-    String adminToken,
+    @Nullable String adminToken,
     HeaderDialect dialect,
-    String documentationUrl,
+    @Nullable String documentationUrl,
     RateLimitConfig rateLimit,
-    RedisStoreConfig redis,
-    TokenVerifier tokens,
+    @Nullable RedisStoreConfig redis,
+    @Nullable TokenVerifier tokens,
     InvalidTokenAction onInvalidToken,
     boolean watch,
     Logging logging) {

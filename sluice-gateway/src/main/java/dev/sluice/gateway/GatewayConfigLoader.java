@@ -22,6 +22,7 @@ import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads a {@link GatewayConfig} from TOML, strictly: the gateway's own tables ({@code [gateway]},
@@ -191,7 +192,8 @@ public final class GatewayConfigLoader {
     return table;
   }
 
-  private static String text(JsonNode table, String key, String where, String fallback) {
+  private static @Nullable String text(
+      JsonNode table, String key, String where, @Nullable String fallback) {
     JsonNode value = table.get(key);
     if (value == null) {
       return fallback;

@@ -14,6 +14,7 @@ import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the RSA or EC public key of {@code jwt.public-key-file}: a PEM {@code PUBLIC KEY}
@@ -71,7 +72,8 @@ final class PemKeys {
     throw refused(file, "a PUBLIC KEY that is neither RSA nor EC", last);
   }
 
-  private static RateLimitConfigException refused(Path file, String found, Exception cause) {
+  private static RateLimitConfigException refused(
+      Path file, String found, @Nullable Exception cause) {
     return new RateLimitConfigException(
         "jwt.public-key-file must hold a PEM RSA or EC PUBLIC KEY or CERTIFICATE, found "
             + found

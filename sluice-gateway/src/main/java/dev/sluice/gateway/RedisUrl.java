@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@code store.url}: {@code redis://[[user]:password@]host[:port][/database]}, the form Redis
@@ -16,7 +17,12 @@ import java.nio.charset.StandardCharsets;
  * @param password the password, or null
  * @param database the database number, or -1 when the URL names none
  */
-record RedisUrl(String endpoint, boolean tls, String username, String password, int database) {
+record RedisUrl(
+    String endpoint,
+    boolean tls,
+    @Nullable String username,
+    @Nullable String password,
+    int database) {
   static RedisUrl parse(String text) {
     URI uri;
     try {
@@ -58,7 +64,7 @@ record RedisUrl(String endpoint, boolean tls, String username, String password, 
     return new RedisUrl(host + ":" + port, tls, username, password, database);
   }
 
-  private static RateLimitConfigException refused(String text, Exception cause) {
+  private static RateLimitConfigException refused(String text, @Nullable Exception cause) {
     // the password is left out of the message: it may be in the URL
     String shown = text.replaceFirst("//[^@/]*@", "//***@");
     return new RateLimitConfigException(

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the {@code [store]} table: {@code kind = "memory"} (the default) or {@code "redis"}, at a
@@ -147,7 +148,7 @@ final class StoreSettings {
     }
   }
 
-  private static String text(JsonNode table, String key, String fallback) {
+  private static @Nullable String text(JsonNode table, String key, @Nullable String fallback) {
     JsonNode value = table.get(key);
     if (value == null) {
       return fallback;

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Counts a request under the API key it sends in a header (such as {@code X-API-Key}) instead of
@@ -103,7 +104,7 @@ public record ApiKeyIdentity(String header, int maxLength, Set<String> knownDige
    * @param lines every line of the header
    * @return {@code key:<32 hex digits>}, or null to count the request by address
    */
-  String identityOf(List<String> lines) {
+  @Nullable String identityOf(List<String> lines) {
     if (lines.size() != 1) {
       return null;
     }

@@ -7,6 +7,7 @@ import dev.sluice.ratelimit.policy.IpLiteral;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How the client's address is found: the socket peer by default; behind trusted proxies, the
@@ -39,7 +40,7 @@ public record ClientIdentity(
     ForwardingHeader header,
     int trustedHops,
     int ipv6PrefixLength,
-    ApiKeyIdentity apiKey) {
+    @Nullable ApiKeyIdentity apiKey) {
   /** The default IPv6 prefix a client is counted under. */
   public static final int DEFAULT_IPV6_PREFIX = 64;
 
@@ -124,7 +125,7 @@ public record ClientIdentity(
    * @param request the request
    * @return {@code key:<digest>}, or null to count the request by address
    */
-  public String apiKeyIdentity(HttpRequestView request) {
+  public @Nullable String apiKeyIdentity(HttpRequestView request) {
     return apiKey == null ? null : apiKey.identityOf(request.headers(apiKey.header()));
   }
 
@@ -183,7 +184,7 @@ public record ClientIdentity(
     return null;
   }
 
-  private byte[] byHops(List<byte[]> hops) {
+  private byte @Nullable [] byHops(List<byte[]> hops) {
     return hops.size() < trustedHops ? null : hops.get(hops.size() - trustedHops);
   }
 
@@ -196,7 +197,7 @@ public record ClientIdentity(
     return false;
   }
 
-  private static byte[] peerBytes(String peer) {
+  private static byte @Nullable [] peerBytes(String peer) {
     if (peer == null) {
       return null;
     }
@@ -223,7 +224,7 @@ public record ClientIdentity(
     private ForwardingHeader header = ForwardingHeader.X_FORWARDED_FOR;
     private int trustedHops;
     private int ipv6Prefix = DEFAULT_IPV6_PREFIX;
-    private String apiKeyHeader;
+    private @Nullable String apiKeyHeader;
     private int apiKeyMaxLength = ApiKeyIdentity.DEFAULT_MAX_LENGTH;
     private List<String> knownApiKeys = List.of();
 

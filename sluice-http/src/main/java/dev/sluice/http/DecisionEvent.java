@@ -5,6 +5,7 @@ import dev.sluice.ratelimit.policy.Outcome;
 import dev.sluice.ratelimit.policy.Request;
 import dev.sluice.ratelimit.policy.Verdict;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One decision, for metrics and logs: the policy's verdict on a request as it was counted.
@@ -16,9 +17,9 @@ import java.util.Objects;
 public final class DecisionEvent {
   private final Verdict verdict;
   private final Request request;
-  private final TokenFailure tokenFailure;
+  private final @Nullable TokenFailure tokenFailure;
   private final long decisionNanos;
-  private String identity; // built on first use; a race builds the same text twice
+  private @Nullable String identity; // built on first use; a race builds the same text twice
   private long tightRemaining; // written before tightest, read after it
   private int tightest = UNKNOWN;
 
@@ -35,7 +36,7 @@ public final class DecisionEvent {
    * @throws NullPointerException if the verdict or the request is null
    */
   public DecisionEvent(
-      Verdict verdict, Request request, TokenFailure tokenFailure, long decisionNanos) {
+      Verdict verdict, Request request, @Nullable TokenFailure tokenFailure, long decisionNanos) {
     this.verdict = Objects.requireNonNull(verdict, "verdict");
     this.request = Objects.requireNonNull(request, "request");
     this.tokenFailure = tokenFailure;
@@ -56,7 +57,7 @@ public final class DecisionEvent {
    *
    * @return the rule id, or null
    */
-  public String ruleId() {
+  public @Nullable String ruleId() {
     return verdict.ruleId();
   }
 
@@ -88,7 +89,7 @@ public final class DecisionEvent {
    *
    * @return its id, or null when no limit was consulted
    */
-  public String limitId() {
+  public @Nullable String limitId() {
     int i = tightest();
     return i < 0 ? null : verdict.decision().limits().get(i).id();
   }
@@ -135,7 +136,7 @@ public final class DecisionEvent {
    *
    * @return the failure, or null
    */
-  public TokenFailure tokenFailure() {
+  public @Nullable TokenFailure tokenFailure() {
     return tokenFailure;
   }
 

@@ -3,6 +3,7 @@ package dev.sluice.http;
 import dev.sluice.ratelimit.policy.IpLiteral;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Splits forwarding headers into hops, left to right. A hop is the parsed address (4 or 16 bytes)
@@ -87,7 +88,7 @@ final class ForwardedParsers {
   }
 
   /** A token as is, or a quoted string's content; null when the quoting is broken. */
-  private static String unquote(String value) {
+  private static @Nullable String unquote(String value) {
     if (value.isEmpty() || value.charAt(0) != '"') {
       return value;
     }
@@ -109,7 +110,7 @@ final class ForwardedParsers {
    * Parses one node: {@code a.b.c.d}, {@code a.b.c.d:port}, {@code [v6]}, {@code [v6]:port}, and
    * (in X-Forwarded-For only) bare IPv6. Zones ({@code %eth0}) are dropped.
    */
-  static byte[] node(String text, boolean bracketsRequiredForV6) {
+  static byte @Nullable [] node(String text, boolean bracketsRequiredForV6) {
     if (text.length() > 64) {
       return null;
     }

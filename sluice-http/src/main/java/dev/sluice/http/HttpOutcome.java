@@ -4,6 +4,7 @@ import dev.sluice.ratelimit.policy.Request;
 import dev.sluice.ratelimit.policy.Verdict;
 import java.nio.charset.StandardCharsets;
 import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What to do with one request: let it through with these headers, or answer with a complete
@@ -11,19 +12,19 @@ import java.util.function.BiConsumer;
  */
 public final class HttpOutcome {
   private final int status;
-  private final String[] headers;
-  private final String contentType;
-  private final String body;
-  private final Verdict verdict;
-  private final Request counted;
+  private final @Nullable String[] headers;
+  private final @Nullable String contentType;
+  private final @Nullable String body;
+  private final @Nullable Verdict verdict;
+  private final @Nullable Request counted;
 
   HttpOutcome(
       int status,
-      String[] headers,
-      String contentType,
-      String body,
-      Verdict verdict,
-      Request counted) {
+      @Nullable String[] headers,
+      @Nullable String contentType,
+      @Nullable String body,
+      @Nullable Verdict verdict,
+      @Nullable Request counted) {
     this.status = status;
     this.headers = headers; // name/value pairs; a null name ends them
     this.contentType = contentType;
@@ -67,7 +68,7 @@ public final class HttpOutcome {
    * @param name the header name, case-insensitive
    * @return the value, or null
    */
-  public String header(String name) {
+  public @Nullable String header(String name) {
     for (int i = 0; i < headers.length && headers[i] != null; i += 2) {
       if (headers[i].equalsIgnoreCase(name)) {
         return headers[i + 1];
@@ -81,7 +82,7 @@ public final class HttpOutcome {
    *
    * @return such as {@code application/problem+json}; null when the request proceeds
    */
-  public String contentType() {
+  public @Nullable String contentType() {
     return contentType;
   }
 
@@ -99,7 +100,7 @@ public final class HttpOutcome {
    *
    * @return the verdict, or null (a request refused before the policy, such as a 414)
    */
-  public Verdict verdict() {
+  public @Nullable Verdict verdict() {
     return verdict;
   }
 
@@ -108,7 +109,7 @@ public final class HttpOutcome {
    *
    * @return the identity key, or null when the policy was not consulted
    */
-  public String identity() {
+  public @Nullable String identity() {
     return counted == null ? null : counted.identity(); // built on demand, not per request
   }
 }

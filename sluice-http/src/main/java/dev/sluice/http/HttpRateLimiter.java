@@ -14,6 +14,7 @@ import dev.sluice.time.TimeSource;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,11 +52,11 @@ public final class HttpRateLimiter {
   private final PolicyEnforcer enforcer;
   private final TimeSource time;
   private final ClientIdentity identity;
-  private final TokenVerifier tokens;
+  private final @Nullable TokenVerifier tokens;
   private final InvalidTokenAction onInvalidToken;
   private final RateLimitFields fields;
-  private final String documentationUrl;
-  private final DecisionListener listener;
+  private final @Nullable String documentationUrl;
+  private final @Nullable DecisionListener listener;
   private final int timingSample;
   private final AtomicBoolean listenerFailureLogged = new AtomicBoolean();
 
@@ -225,16 +226,16 @@ public final class HttpRateLimiter {
   /** Collects the parts of an {@link HttpRateLimiter}. */
   public static final class Builder {
     private final Policy policy;
-    private RateLimiter limiter = RateLimiter.builder().build();
-    private PolicyEnforcer enforcer;
+    private @Nullable RateLimiter limiter = RateLimiter.builder().build();
+    private @Nullable PolicyEnforcer enforcer;
     private long maxPenalized = PolicyEnforcer.DEFAULT_MAX_PENALIZED_CLIENTS;
-    private PenaltyStore penalties;
+    private @Nullable PenaltyStore penalties;
     private ClientIdentity identity = ClientIdentity.socketPeer();
-    private TokenVerifier tokens;
+    private @Nullable TokenVerifier tokens;
     private InvalidTokenAction onInvalidToken = InvalidTokenAction.ANONYMOUS;
     private HeaderDialect dialect = HeaderDialect.BOTH;
-    private String documentationUrl;
-    private DecisionListener listener;
+    private @Nullable String documentationUrl;
+    private @Nullable DecisionListener listener;
     private int timingSample = DEFAULT_TIMING_SAMPLE;
 
     private Builder(Policy policy) {
@@ -289,7 +290,7 @@ public final class HttpRateLimiter {
      * @param verifier the verifier
      * @return this builder
      */
-    public Builder tokens(TokenVerifier verifier) {
+    public Builder tokens(@Nullable TokenVerifier verifier) {
       this.tokens = verifier;
       return this;
     }
@@ -322,7 +323,7 @@ public final class HttpRateLimiter {
      * @param url the URL of the API's rate-limit documentation
      * @return this builder
      */
-    public Builder documentationUrl(String url) {
+    public Builder documentationUrl(@Nullable String url) {
       this.documentationUrl = url;
       return this;
     }
@@ -333,7 +334,7 @@ public final class HttpRateLimiter {
      * @param listener the listener
      * @return this builder
      */
-    public Builder listener(DecisionListener listener) {
+    public Builder listener(@Nullable DecisionListener listener) {
       this.listener = listener;
       return this;
     }

@@ -29,6 +29,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Verifies {@code Authorization: Bearer} JWTs (nimbus-jose-jwt) before any claim is believed, in
@@ -53,15 +54,15 @@ public final class JwtVerifier implements TokenVerifier {
   /** The longest {@code Authorization} header looked at; longer ones fail as oversized. */
   public static final int MAX_HEADER_LENGTH = 8192;
 
-  private final byte[] secret;
-  private final PublicKey publicKey;
-  private final JwksCache jwks;
+  private final byte @Nullable [] secret;
+  private final @Nullable PublicKey publicKey;
+  private final @Nullable JwksCache jwks;
   private final Set<JWSAlgorithm> algorithms;
   private final long skewSeconds;
-  private final String issuer;
-  private final String audience;
+  private final @Nullable String issuer;
+  private final @Nullable String audience;
   private final String userClaim;
-  private final String tierClaim;
+  private final @Nullable String tierClaim;
   private final TimeSource time;
   private final TokenFailures failures = new TokenFailures();
 
@@ -242,17 +243,17 @@ public final class JwtVerifier implements TokenVerifier {
 
   /** Collects verifier settings; at least one key source is required. */
   public static final class Builder {
-    private byte[] secret;
-    private PublicKey publicKey;
-    private URI jwks;
+    private byte @Nullable [] secret;
+    private @Nullable PublicKey publicKey;
+    private @Nullable URI jwks;
     private Duration jwksMaxAge = Duration.ofMinutes(10);
     private Duration jwksMinInterval = Duration.ofSeconds(30);
     private final Set<JWSAlgorithm> algorithms = new LinkedHashSet<>();
     private Duration skew = Duration.ofSeconds(30);
-    private String issuer;
-    private String audience;
+    private @Nullable String issuer;
+    private @Nullable String audience;
     private String userClaim = "sub";
-    private String tierClaim = "tier";
+    private @Nullable String tierClaim = "tier";
     private TimeSource time = TimeSource.system();
 
     private Builder() {}
@@ -357,7 +358,7 @@ public final class JwtVerifier implements TokenVerifier {
      * @param issuer the issuer
      * @return this builder
      */
-    public Builder issuer(String issuer) {
+    public Builder issuer(@Nullable String issuer) {
       this.issuer = issuer;
       return this;
     }
@@ -368,7 +369,7 @@ public final class JwtVerifier implements TokenVerifier {
      * @param audience the audience
      * @return this builder
      */
-    public Builder audience(String audience) {
+    public Builder audience(@Nullable String audience) {
       this.audience = audience;
       return this;
     }
@@ -390,7 +391,7 @@ public final class JwtVerifier implements TokenVerifier {
      * @param claim the claim name
      * @return this builder
      */
-    public Builder tierClaim(String claim) {
+    public Builder tierClaim(@Nullable String claim) {
       this.tierClaim = claim;
       return this;
     }

@@ -4,6 +4,7 @@ import dev.sluice.ratelimit.Decision;
 import dev.sluice.ratelimit.Limit;
 import dev.sluice.ratelimit.policy.Outcome;
 import dev.sluice.ratelimit.policy.Verdict;
+import org.jspecify.annotations.Nullable;
 
 /**
  * RFC 9457 problem details, as the HTTP layer writes them: the 429 body of a refused request, and a
@@ -25,7 +26,8 @@ public final class ProblemBody {
   private ProblemBody() {}
 
   /** The 429 body: every exceeded limit, the retry-after, the penalty level. */
-  static String quotaExceeded(Verdict verdict, long retryAfterSeconds, String documentationUrl) {
+  static String quotaExceeded(
+      Verdict verdict, long retryAfterSeconds, @Nullable String documentationUrl) {
     StringBuilder json = new StringBuilder(256);
     json.append("{\"type\":\"").append(QUOTA_EXCEEDED).append("\",\"title\":\"Quota Exceeded\"");
     json.append(",\"status\":429,\"detail\":\"");

@@ -1,5 +1,7 @@
 package dev.sluice.http;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The result of checking a request's bearer token.
  *
@@ -7,7 +9,8 @@ package dev.sluice.http;
  * @param tier the verified tier claim, or null
  * @param failure why a presented token was refused, or null (verified, or no token at all)
  */
-public record TokenResult(String userId, String tier, TokenFailure failure) {
+public record TokenResult(
+    @Nullable String userId, @Nullable String tier, @Nullable TokenFailure failure) {
   /** No bearer token was presented. */
   public static final TokenResult ABSENT = new TokenResult(null, null, null);
 

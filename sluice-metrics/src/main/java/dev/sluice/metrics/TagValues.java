@@ -1,6 +1,7 @@
 package dev.sluice.metrics;
 
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /** Turns the values Sluice reports into tag values from bounded sets. */
 final class TagValues {
@@ -15,7 +16,7 @@ final class TagValues {
   }
 
   /** A configured name (rule id, tier), or {@link #NONE} when absent. */
-  static String orNone(String value) {
+  static String orNone(@Nullable String value) {
     return value == null || value.isEmpty() ? NONE : value;
   }
 

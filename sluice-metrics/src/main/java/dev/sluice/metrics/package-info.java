@@ -16,4 +16,7 @@
  *
  * <p>The components themselves know nothing of Micrometer; each binder reads what they publish.
  */
+@NullMarked
 package dev.sluice.metrics;
+
+import org.jspecify.annotations.NullMarked;

@@ -3,6 +3,7 @@ package dev.sluice.ratelimit;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One rate limit: at most {@code quota} permits per {@code window}, counted by an {@link
@@ -86,7 +87,7 @@ public final class Limit {
     }
   }
 
-  private static String checkId(String id) {
+  private static String checkId(@Nullable String id) {
     if (id == null || !ID.matcher(id).matches()) {
       throw new RateLimitConfigException(
           "limit.id must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or"
@@ -119,7 +120,7 @@ public final class Limit {
    * @param id names the limit in headers and in violated-limit lists
    * @return a builder
    */
-  public static Builder builder(String id) {
+  public static Builder builder(@Nullable String id) {
     return new Builder(id);
   }
 
@@ -231,13 +232,13 @@ public final class Limit {
 
   /** Collects the values of a {@link Limit}; {@link #build()} validates them all at once. */
   public static final class Builder {
-    private final String id;
+    private final @Nullable String id;
     private long quota;
-    private Duration window;
-    private Long burst;
+    private @Nullable Duration window;
+    private @Nullable Long burst;
     private Algorithm algorithm = Algorithm.GCRA;
 
-    private Builder(String id) {
+    private Builder(@Nullable String id) {
       this.id = id;
     }
 

@@ -6,6 +6,7 @@ import dev.sluice.time.EpochClock;
 import dev.sluice.time.TimeSource;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Keyed rate limiting: decides, for a key such as a client address or a user id, whether a request
@@ -128,7 +129,7 @@ public final class RateLimiter {
 
   /** Configures a {@link RateLimiter}. */
   public static final class Builder {
-    private LimitStore store;
+    private @Nullable LimitStore store;
     private TimeSource time = TimeSource.system();
 
     private Builder() {}

@@ -4,6 +4,7 @@ import dev.sluice.ratelimit.policy.PenaltyStanding;
 import dev.sluice.ratelimit.policy.PenaltyStats;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The penalties in force this node has learnt from Redis, on its own ticker. A penalty never ends
@@ -27,7 +28,7 @@ final class KnownPenalties {
   }
 
   /** The penalty a client is known to serve at {@code now}, or null. */
-  PenaltyStanding serving(String client, long nowNanos) {
+  @Nullable PenaltyStanding serving(String client, long nowNanos) {
     Serving known = serving.get(client);
     if (known == null) {
       return null;

@@ -5,6 +5,7 @@ import dev.sluice.ratelimit.Limit;
 import dev.sluice.ratelimit.internal.RemoteDecision;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Keys that Redis refused, each until the time its script reply named. A request for such a key
@@ -23,7 +24,7 @@ final class OverLimitCache {
   }
 
   /** The local refusal of a cached over-limit key, or {@code null} to ask Redis. */
-  Decision refusal(String key, List<Limit> limits, long cost, long nowNanos) {
+  @Nullable Decision refusal(String key, List<Limit> limits, long cost, long nowNanos) {
     if (maxEntries == 0) {
       return null;
     }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The penalty scripts ({@code penalty-check.lua}, {@code penalty-violation.lua}) and their calling
@@ -44,7 +45,7 @@ final class PenaltyScripts {
   private final boolean redisClock;
 
   /** The arguments of the last penalty settings seen, but for {@code now}: they rarely change. */
-  private volatile Prepared prepared;
+  private volatile @Nullable Prepared prepared;
 
   private record Prepared(Penalty penalty, String[] args) {}
 

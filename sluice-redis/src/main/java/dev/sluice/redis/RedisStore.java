@@ -22,6 +22,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link LimitStore} on Redis, shared by every node of a service: each decision is one Lua script
@@ -75,7 +76,7 @@ public final class RedisStore implements LimitStore, AutoCloseable {
   private final LongAdder[] errors = adders(RedisErrorKind.values().length);
   private final LongAdder[] transitions = adders(CircuitState.values().length);
   private final TimeSource time;
-  private final StoreListeners listeners;
+  private final @Nullable StoreListeners listeners;
 
   private RedisStore(
       RedisStoreConfig config,
@@ -253,7 +254,7 @@ public final class RedisStore implements LimitStore, AutoCloseable {
    * @return what {@code read} made of the reply, or null when Redis cannot answer (breaker open, or
    *     the call failed after retries), for the caller's failure mode to decide
    */
-  <T> T guarded(
+  <T> @Nullable T guarded(
       String what,
       String source,
       String sha,

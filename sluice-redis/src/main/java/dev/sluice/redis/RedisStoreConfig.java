@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything a {@link RedisStore} needs: where Redis is, how to talk to it, and what to do when it
@@ -52,10 +53,10 @@ import java.util.regex.Pattern;
 public record RedisStoreConfig(
     Topology topology,
     List<String> endpoints,
-    String sentinelMaster,
+    @Nullable String sentinelMaster,
     boolean tls,
-    String username,
-    String password,
+    @Nullable String username,
+    @Nullable String password,
     int database,
     Duration commandTimeout,
     Duration connectTimeout,
@@ -244,10 +245,10 @@ public record RedisStoreConfig(
   public static final class Builder {
     private Topology topology = Topology.STANDALONE;
     private List<String> endpoints = List.of("localhost:6379");
-    private String sentinelMaster;
+    private @Nullable String sentinelMaster;
     private boolean tls;
-    private String username;
-    private String password;
+    private @Nullable String username;
+    private @Nullable String password;
     private int database;
     private Duration commandTimeout = Duration.ofMillis(250);
     private Duration connectTimeout = Duration.ofSeconds(1);
@@ -260,7 +261,7 @@ public record RedisStoreConfig(
     private int maxAttempts = 3;
     private Duration retryBackoff = Duration.ofMillis(5);
     private Duration retryBackoffMax = Duration.ofMillis(50);
-    private RetrySchedule retry;
+    private @Nullable RetrySchedule retry;
     private CircuitBreakerConfig breaker = DEFAULT_BREAKER;
     private int overLimitCacheSize;
     private boolean connectInBackground;
@@ -325,7 +326,7 @@ public record RedisStoreConfig(
      * @param password the password
      * @return this builder
      */
-    public Builder password(String password) {
+    public Builder password(@Nullable String password) {
       this.password = password;
       return this;
     }

@@ -2,6 +2,7 @@ package dev.sluice.redis;
 
 import dev.sluice.internal.ListenerFanout;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Tells every listener of a store about a call. A listener that throws is logged, the first time at
@@ -18,7 +19,7 @@ final class StoreListeners implements RedisStoreListener {
   }
 
   /** The listeners of a configuration, or null when it has none (so nothing is timed). */
-  static StoreListeners of(RedisStoreConfig config) {
+  static @Nullable StoreListeners of(RedisStoreConfig config) {
     return config.listeners().isEmpty()
         ? null
         : new StoreListeners(config.endpoints().toString(), config.listeners());

@@ -10,4 +10,7 @@
  * dev.sluice.redis.RedisErrorKind} included, and a {@link dev.sluice.redis.RedisStoreListener}
  * hears each call to Redis with its duration.
  */
+@NullMarked
 package dev.sluice.redis;
+
+import org.jspecify.annotations.NullMarked;

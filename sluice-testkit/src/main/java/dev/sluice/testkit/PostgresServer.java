@@ -13,6 +13,7 @@ import java.sql.Statement;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A real PostgreSQL server for integration tests, shared by all test classes of a JVM, which hands
@@ -31,20 +32,20 @@ public final class PostgresServer {
   public static final String URL_VARIABLE = "SLUICE_TEST_PG_URL";
 
   private static final ReentrantLock LOCK = new ReentrantLock();
-  private static PostgresServer shared;
+  private static @Nullable PostgresServer shared;
 
   private final String adminUrl;
-  private final String user;
-  private final String password;
-  private final EmbeddedPostgres embedded;
-  private final ProcessHandle postmaster;
+  private final @Nullable String user;
+  private final @Nullable String password;
+  private final @Nullable EmbeddedPostgres embedded;
+  private final @Nullable ProcessHandle postmaster;
 
   private PostgresServer(
       String adminUrl,
-      String user,
-      String password,
-      EmbeddedPostgres embedded,
-      ProcessHandle postmaster) {
+      @Nullable String user,
+      @Nullable String password,
+      @Nullable EmbeddedPostgres embedded,
+      @Nullable ProcessHandle postmaster) {
     this.adminUrl = adminUrl;
     this.user = user;
     this.password = password;

@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A Jakarta Servlet 6 filter that applies an {@link HttpRateLimiter} to every request: rate-limit
@@ -29,7 +30,7 @@ public final class RateLimitFilter implements Filter {
   /** The init parameter naming the TOML configuration file. */
   public static final String CONFIG_PARAMETER = "sluice.config";
 
-  private volatile HttpRateLimiter limiter;
+  private volatile @Nullable HttpRateLimiter limiter;
 
   /** A filter configured at {@link #init} from the {@value #CONFIG_PARAMETER} init parameter. */
   public RateLimitFilter() {}

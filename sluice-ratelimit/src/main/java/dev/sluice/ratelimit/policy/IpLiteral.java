@@ -1,5 +1,7 @@
 package dev.sluice.ratelimit.policy;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Parses IP address literals without ever asking DNS: dotted-quad IPv4, and IPv6 with {@code ::}
  * compression and an optional embedded IPv4 tail. IPv4-mapped IPv6 addresses ({@code
@@ -14,7 +16,7 @@ public final class IpLiteral {
    * @param text such as {@code 192.0.2.1} or {@code 2001:db8::1}
    * @return 4 bytes for IPv4, 16 for IPv6, or null when the text is not a literal
    */
-  public static byte[] parse(String text) {
+  public static byte @Nullable [] parse(String text) {
     if (text == null || text.isEmpty()) {
       return null;
     }
@@ -85,7 +87,7 @@ public final class IpLiteral {
     return b[10] == (byte) 0xff && b[11] == (byte) 0xff;
   }
 
-  private static byte[] parseV4(String text) {
+  private static byte @Nullable [] parseV4(String text) {
     byte[] out = new byte[4];
     int part = 0;
     int value = -1;
@@ -114,7 +116,7 @@ public final class IpLiteral {
     return part == 4 ? out : null;
   }
 
-  private static byte[] parseV6(String text) {
+  private static byte @Nullable [] parseV6(String text) {
     byte[] out = new byte[16];
     int gap = -1;
     int pos = 0;

@@ -1,5 +1,7 @@
 package dev.sluice.ratelimit.policy;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The store keys of recently seen clients, so a client's next request reuses its key instead of
  * building it again: no concatenation, and a key whose hash is already computed for the store's
@@ -14,7 +16,12 @@ final class KeyCache {
   private final Slot[] slots = new Slot[SLOTS];
 
   /** A built key and the parts it was built from. */
-  private record Slot(String scope, String userId, String clientKey, String address, String key) {}
+  private record Slot(
+      String scope,
+      @Nullable String userId,
+      @Nullable String clientKey,
+      @Nullable String address,
+      String key) {}
 
   /**
    * The key of a request's client within a scope, as {@link Request#scopedIdentity} builds it.
@@ -42,7 +49,7 @@ final class KeyCache {
     return key;
   }
 
-  private static boolean same(String held, String wanted) {
+  private static boolean same(@Nullable String held, @Nullable String wanted) {
     return held == null ? wanted == null : held.equals(wanted);
   }
 

@@ -3,6 +3,7 @@ package dev.sluice.ratelimit.policy;
 import dev.sluice.ratelimit.RateLimitConfigException;
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Progressive penalties for clients that keep hitting their limits. Each denial is a violation;
@@ -95,7 +96,7 @@ public record Penalty(
     private Duration cooldown = Duration.ofMinutes(1);
     private long multiplier = 2;
     private Duration maxCooldown = Duration.ofHours(1);
-    private Duration resetAfter;
+    private @Nullable Duration resetAfter;
 
     private Builder() {}
 

@@ -4,6 +4,7 @@ import java.util.Iterator;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Violations and penalties per client, bounded: a client's record is dropped once its level is
@@ -43,7 +44,7 @@ final class PenaltyBox implements PenaltyStore {
   }
 
   /** The client's record if it is serving a penalty at {@code now}, else null. */
-  Record penalized(String client, long now) {
+  @Nullable Record penalized(String client, long now) {
     Record record = records.get(client);
     return record != null && now < record.until ? record : null;
   }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Who gets which limits: rules by method and path, tiers of callers, default limits, exemptions and
@@ -32,7 +33,7 @@ public final class Policy {
   private final List<Rule> rules;
   private final List<Rule> byPrecedence;
   private final Exemptions exemptions;
-  private final Penalty penalty;
+  private final @Nullable Penalty penalty;
   private final String anonymousTier;
   private final String defaultTier;
 
@@ -147,7 +148,7 @@ public final class Policy {
     return Optional.ofNullable(penalty);
   }
 
-  Penalty penaltyOrNull() {
+  @Nullable Penalty penaltyOrNull() {
     return penalty;
   }
 
@@ -180,7 +181,7 @@ public final class Policy {
     return Optional.ofNullable(ruleFor(method, PathPattern.split(path)));
   }
 
-  Rule ruleFor(String method, List<String> segments) {
+  @Nullable Rule ruleFor(String method, List<String> segments) {
     for (Rule rule : byPrecedence) {
       if (rule.appliesTo(method, segments)) {
         return rule;
@@ -211,7 +212,7 @@ public final class Policy {
    * @param tier the caller's tier
    * @return the limits, empty when the request is unlimited
    */
-  public List<Limit> limitsFor(Rule rule, String tier) {
+  public List<Limit> limitsFor(@Nullable Rule rule, String tier) {
     if (rule != null) {
       List<Limit> forTier = rule.tierLimits().get(tier);
       if (forTier != null) {
@@ -251,7 +252,7 @@ public final class Policy {
     private final Map<String, Tier> tiers = new LinkedHashMap<>();
     private final List<Rule> rules = new ArrayList<>();
     private Exemptions exemptions = Exemptions.none();
-    private Penalty penalty;
+    private @Nullable Penalty penalty;
     private String anonymousTier = "anonymous";
     private String defaultTier = "standard";
 
@@ -307,7 +308,7 @@ public final class Policy {
      * @param penalty the penalty, or null to disable
      * @return this builder
      */
-    public Builder penalty(Penalty penalty) {
+    public Builder penalty(@Nullable Penalty penalty) {
       this.penalty = penalty;
       return this;
     }

@@ -1,6 +1,7 @@
 package dev.sluice.ratelimit.policy;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the policy needs to know about one request: method and path, the client's address, and the
@@ -19,9 +20,9 @@ public record Request(
     String method,
     String path,
     String clientAddress,
-    String userId,
-    String tier,
-    String clientKey) {
+    @Nullable String userId,
+    @Nullable String tier,
+    @Nullable String clientKey) {
   /**
    * Checks the required parts.
    *
@@ -42,7 +43,12 @@ public record Request(
    * @param userId the authenticated user, or null
    * @param tier the user's tier, or null
    */
-  public Request(String method, String path, String clientAddress, String userId, String tier) {
+  public Request(
+      String method,
+      String path,
+      String clientAddress,
+      @Nullable String userId,
+      @Nullable String tier) {
     this(method, path, clientAddress, userId, tier, null);
   }
 
@@ -84,7 +90,7 @@ public record Request(
    * @return the request
    */
   public static Request authenticated(
-      String method, String path, String clientAddress, String userId, String tier) {
+      String method, String path, String clientAddress, String userId, @Nullable String tier) {
     return new Request(method, path, clientAddress, Objects.requireNonNull(userId, "userId"), tier);
   }
 

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Limits for the requests whose method and path match: its own limits, and optionally different
@@ -171,7 +172,7 @@ public final class Rule {
   public static final class Builder {
     private final String id;
     private List<String> methods = List.of();
-    private String path;
+    private @Nullable String path;
     private List<Limit> limits = List.of();
     private final Map<String, List<Limit>> tierLimits = new LinkedHashMap<>();
     private RuleMode mode = RuleMode.ENFORCE;

@@ -3,6 +3,7 @@ package dev.sluice.ratelimit.policy;
 import dev.sluice.ratelimit.Decision;
 import java.time.Duration;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The policy's answer for one request.
@@ -17,9 +18,9 @@ import java.util.Optional;
  */
 public record Verdict(
     Outcome outcome,
-    String ruleId,
+    @Nullable String ruleId,
     String tier,
-    Decision decision,
+    @Nullable Decision decision,
     long retryAfterNanos,
     int penaltyLevel) {
 

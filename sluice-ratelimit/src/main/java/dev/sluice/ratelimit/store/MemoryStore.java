@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A bounded, lock-free, in-process {@link LimitStore} for a single node.
@@ -145,8 +146,8 @@ public final class MemoryStore implements LimitStore {
    *
    * @return the decision, or null when another thread changed the state first
    */
-  private static Decision decideGcra(
-      Entry entry, Snapshot current, List<Limit> limits, long cost, long nowNanos) {
+  private static @Nullable Decision decideGcra(
+      Entry entry, @Nullable Snapshot current, List<Limit> limits, long cost, long nowNanos) {
     long now = nowNanos;
     long tat = now;
     if (current != null) {
@@ -171,8 +172,8 @@ public final class MemoryStore implements LimitStore {
    *
    * @return the decision, or null when another thread changed the state first
    */
-  private static Decision decideArray(
-      Entry entry, Snapshot current, List<Limit> limits, long cost, long nowNanos) {
+  private static @Nullable Decision decideArray(
+      Entry entry, @Nullable Snapshot current, List<Limit> limits, long cost, long nowNanos) {
     long now = nowNanos;
     long[] s;
     if (current == null) {
@@ -291,9 +292,9 @@ public final class MemoryStore implements LimitStore {
       }
     }
 
-    volatile Snapshot state;
+    volatile @Nullable Snapshot state;
 
-    boolean compareAndSet(Snapshot expected, Snapshot next) {
+    boolean compareAndSet(@Nullable Snapshot expected, Snapshot next) {
       return STATE.compareAndSet(this, expected, next);
     }
   }

@@ -1,0 +1,5 @@
+/** A JMH benchmark of the Micrometer binders' overhead. */
+@NullMarked
+package dev.sluice.bench.metrics;
+
+import org.jspecify.annotations.NullMarked;
