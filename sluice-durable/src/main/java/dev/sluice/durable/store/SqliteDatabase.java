@@ -31,6 +31,8 @@ final class SqliteDatabase implements Database {
   private final String url;
   private final Connection writer;
   private final Connection reader;
+  private final StatementCache writes;
+  private final StatementCache reads;
   private final ReentrantLock writeLock;
   private final ReentrantLock readLock = new ReentrantLock();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -40,6 +42,8 @@ final class SqliteDatabase implements Database {
     this.writeLock = FILE_LOCKS.computeIfAbsent(url, key -> new ReentrantLock());
     this.writer = writer;
     this.reader = reader;
+    this.writes = new StatementCache(writer);
+    this.reads = new StatementCache(reader);
   }
 
   String url() {
@@ -130,7 +134,7 @@ final class SqliteDatabase implements Database {
       // re-open a transaction right after each commit and hold the write lock between writes
       tx.execute("BEGIN IMMEDIATE");
       try {
-        T result = work.run(writer);
+        T result = work.run(writes.connection());
         tx.execute("COMMIT");
         return result;
       } catch (SQLException | RuntimeException e) {
@@ -159,7 +163,7 @@ final class SqliteDatabase implements Database {
     ensureOpen();
     readLock.lock();
     try {
-      return work.run(reader);
+      return work.run(reads.connection());
     } catch (SQLException e) {
       throw failed(what, e);
     } finally {
@@ -183,6 +187,8 @@ final class SqliteDatabase implements Database {
       writeLock.lock();
       readLock.lock();
       try {
+        reads.clear();
+        writes.clear();
         closeQuietly(reader);
         closeQuietly(writer);
       } finally {
