@@ -4,6 +4,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One flow-control policy: a {@link dev.sluice.retry.RetryPolicy}, a {@link
@@ -26,7 +27,7 @@ public interface Policy {
    * @return what the call returned
    * @throws Exception the call's last failure, unchanged, or the policy's own refusal
    */
-  <T> T call(Callable<T> call) throws Exception;
+  <T extends @Nullable Object> T call(Callable<T> call) throws Exception;
 
   /**
    * Runs an asynchronous call under this policy; {@code call} should only start the work. The
@@ -37,5 +38,6 @@ public interface Policy {
    * @param <T> its result type
    * @return a future of the call's result
    */
-  <T> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> call);
+  <T extends @Nullable Object> CompletableFuture<T> callAsync(
+      Supplier<? extends CompletionStage<T>> call);
 }

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Policies composed around a call, the first outermost; made by {@link Sluice#with}. Immutable and
@@ -47,7 +48,7 @@ public final class PolicyChain implements Policy {
    * @return what the call returned
    * @throws CallFailedException if the call's last failure is a checked exception (the cause)
    */
-  public <T> T get(Callable<T> call) {
+  public <T extends @Nullable Object> T get(Callable<T> call) {
     try {
       return call(call);
     } catch (RuntimeException e) {
@@ -83,17 +84,18 @@ public final class PolicyChain implements Policy {
    * @return a future of the call's result, failed with the call's own last failure or a policy's
    *     refusal
    */
-  public <T> CompletableFuture<T> getAsync(Supplier<? extends CompletionStage<T>> call) {
+  public <T extends @Nullable Object> CompletableFuture<T> getAsync(
+      Supplier<? extends CompletionStage<T>> call) {
     return callAsync(call);
   }
 
   @Override
-  public <T> T call(Callable<T> call) throws Exception {
+  public <T extends @Nullable Object> T call(Callable<T> call) throws Exception {
     Objects.requireNonNull(call, "call");
     return callFrom(0, call);
   }
 
-  private <T> T callFrom(int index, Callable<T> call) throws Exception {
+  private <T extends @Nullable Object> T callFrom(int index, Callable<T> call) throws Exception {
     if (index == policies.size()) {
       return call.call();
     }
@@ -101,7 +103,8 @@ public final class PolicyChain implements Policy {
   }
 
   @Override
-  public <T> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> call) {
+  public <T extends @Nullable Object> CompletableFuture<T> callAsync(
+      Supplier<? extends CompletionStage<T>> call) {
     Objects.requireNonNull(call, "call");
     CompletableFuture<T> out = new CompletableFuture<>();
     CompletableFuture<T> inner = startFrom(0, call).toCompletableFuture();
@@ -122,7 +125,8 @@ public final class PolicyChain implements Policy {
     return out;
   }
 
-  private <T> CompletionStage<T> startFrom(int index, Supplier<? extends CompletionStage<T>> call) {
+  private <T extends @Nullable Object> CompletionStage<T> startFrom(
+      int index, Supplier<? extends CompletionStage<T>> call) {
     if (index == policies.size()) {
       try {
         return Objects.requireNonNull(call.get(), "the call returned a null stage");

@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Stops calling a service that keeps failing, and finds out carefully when it is back.
@@ -129,7 +130,7 @@ public interface CircuitBreaker extends Policy {
    * @throws Exception whatever the call throws
    */
   @Override
-  default <T> T call(Callable<T> call) throws Exception {
+  default <T extends @Nullable Object> T call(Callable<T> call) throws Exception {
     CircuitPermit permit = acquire();
     T result;
     try {
@@ -150,7 +151,7 @@ public interface CircuitBreaker extends Policy {
    * @return the call's result
    * @throws CircuitOpenException if the call is rejected
    */
-  default <T> T get(Supplier<T> supplier) {
+  default <T extends @Nullable Object> T get(Supplier<T> supplier) {
     CircuitPermit permit = acquire();
     T result;
     try {
@@ -211,7 +212,8 @@ public interface CircuitBreaker extends Policy {
    * @return a future of the call's result, failed with {@link CircuitOpenException} when rejected
    */
   @Override
-  default <T> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> call) {
+  default <T extends @Nullable Object> CompletableFuture<T> callAsync(
+      Supplier<? extends CompletionStage<T>> call) {
     CircuitPermit permit;
     try {
       permit = acquire();

@@ -95,7 +95,7 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
    * guarantees the single report a permit would enforce.
    */
   @Override
-  public <T> T get(Supplier<T> supplier) {
+  public <T extends @Nullable Object> T get(Supplier<T> supplier) {
     BreakerState state = current.get();
     if (measuresDuration || !(state instanceof ClosedState || state instanceof DisabledState)) {
       return CircuitBreaker.super.get(supplier);
@@ -113,7 +113,7 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
   }
 
   @Override
-  public <T> T call(Callable<T> call) throws Exception {
+  public <T extends @Nullable Object> T call(Callable<T> call) throws Exception {
     BreakerState state = current.get();
     if (measuresDuration || !(state instanceof ClosedState || state instanceof DisabledState)) {
       return CircuitBreaker.super.call(call);

@@ -13,7 +13,7 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /** One asynchronous execution of a {@link RetryPolicy}; the returned future is the whole run. */
-final class AsyncRetry<T> {
+final class AsyncRetry<T extends @Nullable Object> {
   private final RetryPolicy policy;
   private final Supplier<? extends CompletionStage<T>> work;
   private final @Nullable ScheduledExecutorService scheduler;

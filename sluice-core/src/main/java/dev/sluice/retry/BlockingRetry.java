@@ -6,6 +6,7 @@ import dev.sluice.event.RetryAttempted;
 import dev.sluice.time.TimeSource;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 
 /** One blocking execution of a {@link RetryPolicy}: attempt, decide, park, repeat. */
 final class BlockingRetry {
@@ -17,7 +18,7 @@ final class BlockingRetry {
     this.time = policy.time();
   }
 
-  <T> T run(Callable<T> work) throws Exception {
+  <T extends @Nullable Object> T run(Callable<T> work) throws Exception {
     long start = time.nanoTime();
     Duration previousDelay = null;
     for (int attempt = 1; ; attempt++) {

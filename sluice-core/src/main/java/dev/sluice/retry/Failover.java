@@ -5,6 +5,7 @@ import dev.sluice.Sluice;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Tries alternatives in order (mirrors, resolvers), each under its own retry policy, and returns
@@ -31,7 +32,7 @@ public final class Failover {
    *     with the earlier failures added as suppressed
    * @throws IllegalArgumentException if there are no alternatives
    */
-  public static <T> T firstSuccess(
+  public static <T extends @Nullable Object> T firstSuccess(
       List<? extends Callable<T>> alternatives, RetryPolicy perAlternative) {
     Objects.requireNonNull(perAlternative, "perAlternative");
     if (alternatives.isEmpty()) {

@@ -176,7 +176,7 @@ public final class RetryPolicy implements Policy {
    *     InterruptedException} when interrupted while waiting between attempts
    */
   @Override
-  public <T> T call(Callable<T> work) throws Exception {
+  public <T extends @Nullable Object> T call(Callable<T> work) throws Exception {
     return new BlockingRetry(this).run(Objects.requireNonNull(work, "work"));
   }
 
@@ -191,7 +191,8 @@ public final class RetryPolicy implements Policy {
    * @return a future of the first successful result, or of the last failure
    */
   @Override
-  public <T> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> work) {
+  public <T extends @Nullable Object> CompletableFuture<T> callAsync(
+      Supplier<? extends CompletionStage<T>> work) {
     return new AsyncRetry<T>(this, Objects.requireNonNull(work, "work"), null).start();
   }
 
@@ -203,7 +204,7 @@ public final class RetryPolicy implements Policy {
    * @param <T> the result type
    * @return a future of the first successful result, or of the last failure
    */
-  public <T> CompletableFuture<T> callAsync(
+  public <T extends @Nullable Object> CompletableFuture<T> callAsync(
       Supplier<? extends CompletionStage<T>> work, ScheduledExecutorService scheduler) {
     return new AsyncRetry<T>(
             this,

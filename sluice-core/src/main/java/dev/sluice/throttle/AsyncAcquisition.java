@@ -128,7 +128,8 @@ final class AsyncAcquisition extends Acquisition {
   /**
    * {@link Throttle#callAsync}: the call starts once a permit is granted; its outcome is recorded.
    */
-  <T> CompletableFuture<T> call(Supplier<? extends CompletionStage<T>> task) {
+  <T extends @Nullable Object> CompletableFuture<T> call(
+      Supplier<? extends CompletionStage<T>> task) {
     CompletableFuture<T> out = new CompletableFuture<>();
     acquire(1)
         .whenComplete(

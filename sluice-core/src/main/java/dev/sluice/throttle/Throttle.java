@@ -237,7 +237,7 @@ public final class Throttle implements Policy, AutoCloseable {
    * @throws Exception whatever the task threw, after recording it
    */
   @Override
-  public <T> T call(Callable<T> task) throws Exception {
+  public <T extends @Nullable Object> T call(Callable<T> task) throws Exception {
     Objects.requireNonNull(task, "task");
     try (Permit permit = acquire()) {
       try {
@@ -258,7 +258,7 @@ public final class Throttle implements Policy, AutoCloseable {
    * @param <T> the result type
    * @return the protected call
    */
-  public <T> Callable<T> wrap(Callable<T> task) {
+  public <T extends @Nullable Object> Callable<T> wrap(Callable<T> task) {
     Objects.requireNonNull(task, "task");
     return () -> call(task);
   }
@@ -272,7 +272,8 @@ public final class Throttle implements Policy, AutoCloseable {
    * @return the call's result
    */
   @Override
-  public <T> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> task) {
+  public <T extends @Nullable Object> CompletableFuture<T> callAsync(
+      Supplier<? extends CompletionStage<T>> task) {
     return async.call(Objects.requireNonNull(task, "task"));
   }
 
