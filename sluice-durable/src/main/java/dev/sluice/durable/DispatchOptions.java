@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How one execution is dispatched: idempotency, timing, routing, priority, expiry and retries.
@@ -39,14 +40,14 @@ import java.util.Set;
  *     Builder#retry(RetrySchedule)}
  */
 public record DispatchOptions(
-    String idempotencyKey,
+    @Nullable String idempotencyKey,
     Duration delay,
-    Instant notBefore,
+    @Nullable Instant notBefore,
     String queue,
     Set<String> tags,
     int priority,
-    Duration maxDuration,
-    RetrySchedule retry) {
+    @Nullable Duration maxDuration,
+    @Nullable RetrySchedule retry) {
 
   /** The queue used when none is named. */
   public static final String DEFAULT_QUEUE = "default";
@@ -119,14 +120,14 @@ public record DispatchOptions(
 
   /** Builds {@link DispatchOptions}. Not thread-safe; build once, share the result. */
   public static final class Builder {
-    private String idempotencyKey;
+    private @Nullable String idempotencyKey;
     private Duration delay = Duration.ZERO;
-    private Instant notBefore;
+    private @Nullable Instant notBefore;
     private String queue = DEFAULT_QUEUE;
     private final Set<String> tags = new LinkedHashSet<>();
     private int priority;
-    private Duration maxDuration;
-    private RetrySchedule retry;
+    private @Nullable Duration maxDuration;
+    private @Nullable RetrySchedule retry;
 
     private Builder() {}
 

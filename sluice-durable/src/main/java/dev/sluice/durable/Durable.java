@@ -17,6 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The durable execution engine: dispatch tasks, wait for their results, signal and cancel them, and
@@ -195,7 +196,7 @@ public final class Durable {
    * @throws CancelledException if it was CANCELLED
    * @throws UnknownExecutionException if there is no such execution
    */
-  public <O> O waitFor(ExecutionId id, Class<O> type, Duration timeout) {
+  public <O> @Nullable O waitFor(ExecutionId id, Class<O> type, Duration timeout) {
     Objects.requireNonNull(timeout, "timeout");
     if (timeout.isNegative()) {
       throw new IllegalArgumentException("wait timeout must be >= 0, was " + timeout);

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@link TaskContext} of one run of one execution under one lease. Used by the handler's
@@ -130,7 +131,7 @@ final class ExecutionContext implements TaskContext {
   }
 
   @Override
-  public <T> T step(String name, Class<T> type, StepBody<T> body) throws Exception {
+  public <T> @Nullable T step(String name, Class<T> type, StepBody<T> body) throws Exception {
     Objects.requireNonNull(name, "step name");
     Objects.requireNonNull(type, "step type");
     Objects.requireNonNull(body, "step body");
@@ -202,7 +203,7 @@ final class ExecutionContext implements TaskContext {
   }
 
   @Override
-  public <T> T awaitSignal(String name, Class<T> type, Duration timeout) {
+  public <T> @Nullable T awaitSignal(String name, Class<T> type, Duration timeout) {
     Objects.requireNonNull(name, "signal name");
     Objects.requireNonNull(type, "signal type");
     requireNotNegative("signal timeout", timeout);

@@ -1,6 +1,7 @@
 package dev.sluice.durable;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What an execution has come to so far, as {@link Durable#resultOf} reads it: its state and, once
@@ -12,10 +13,11 @@ import java.util.Objects;
 public final class Outcome<O> {
   private final ExecutionId executionId;
   private final ExecutionState state;
-  private final O value;
-  private final String error;
+  private final @Nullable O value;
+  private final @Nullable String error;
 
-  Outcome(ExecutionId executionId, ExecutionState state, O value, String error) {
+  Outcome(
+      ExecutionId executionId, ExecutionState state, @Nullable O value, @Nullable String error) {
     this.executionId = Objects.requireNonNull(executionId, "executionId");
     this.state = Objects.requireNonNull(state, "state");
     this.value = value;
@@ -54,7 +56,7 @@ public final class Outcome<O> {
    *
    * @return the error text, or {@code null}
    */
-  public String error() {
+  public @Nullable String error() {
     return error;
   }
 
@@ -68,7 +70,7 @@ public final class Outcome<O> {
    * @throws ExpiryException if it EXPIRED
    * @throws IllegalStateException if it has not ended yet
    */
-  public O get() {
+  public @Nullable O get() {
     return switch (state) {
       case COMPLETED -> value;
       case FAILED -> throw new TaskFailedException(executionId, error);

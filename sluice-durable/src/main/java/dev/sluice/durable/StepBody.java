@@ -1,5 +1,7 @@
 package dev.sluice.durable;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The work of one checkpointed step.
  *
@@ -14,5 +16,5 @@ public interface StepBody<T> {
    * @return the result to record; {@code null} is recorded too
    * @throws Exception any failure; nothing is recorded and the failure propagates to the handler
    */
-  T run() throws Exception;
+  @Nullable T run() throws Exception;
 }

@@ -2,6 +2,7 @@ package dev.sluice.durable;
 
 import dev.sluice.ExecutionSuspended;
 import dev.sluice.durable.store.Awaiting;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Unwinds a handler that must wait (a sleep, a signal, a child) so its worker can suspend the
@@ -15,9 +16,9 @@ final class Suspension extends ExecutionSuspended {
   final long wakeAt;
 
   /** The event that makes it due earlier, or null. */
-  final transient Awaiting awaiting;
+  final transient @Nullable Awaiting awaiting;
 
-  Suspension(long wakeAt, Awaiting awaiting) {
+  Suspension(long wakeAt, @Nullable Awaiting awaiting) {
     super("execution suspended until " + wakeAt);
     this.wakeAt = wakeAt;
     this.awaiting = awaiting;

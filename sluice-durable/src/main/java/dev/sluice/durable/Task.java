@@ -4,6 +4,7 @@ import dev.sluice.ConfigException;
 import dev.sluice.retry.RetryPolicy;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A named unit of durable work: its name (the key under which executions are stored), the types of
@@ -27,14 +28,14 @@ public final class Task<I, O> {
   private final Class<I> inputType;
   private final Class<O> outputType;
   private final TaskHandler<I, O> handler;
-  private final RetryPolicy retryPolicy;
+  private final @Nullable RetryPolicy retryPolicy;
 
   private Task(
       String name,
       Class<I> inputType,
       Class<O> outputType,
       TaskHandler<I, O> handler,
-      RetryPolicy retryPolicy) {
+      @Nullable RetryPolicy retryPolicy) {
     this.name = name;
     this.inputType = inputType;
     this.outputType = outputType;
@@ -92,7 +93,7 @@ public final class Task<I, O> {
    *
    * @return the policy, or {@code null} if none was set
    */
-  public RetryPolicy retryPolicy() {
+  public @Nullable RetryPolicy retryPolicy() {
     return retryPolicy;
   }
 

@@ -1,6 +1,7 @@
 package dev.sluice.durable;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a handler can do durably. Each call below is a checkpoint with a deterministic id, the
@@ -58,7 +59,7 @@ public interface TaskContext {
    * @throws Exception whatever {@code body} throws
    * @throws LeaseLostException if the result could not be recorded because the lease was lost
    */
-  <T> T step(String name, Class<T> type, StepBody<T> body) throws Exception;
+  <T> @Nullable T step(String name, Class<T> type, StepBody<T> body) throws Exception;
 
   /**
    * Starts a child execution of {@code task} (once: its id is derived from this execution and the
@@ -97,5 +98,5 @@ public interface TaskContext {
    * @throws ExpiryException if no signal came before the deadline
    * @throws IllegalArgumentException if {@code timeout} is negative
    */
-  <T> T awaitSignal(String name, Class<T> type, Duration timeout);
+  <T> @Nullable T awaitSignal(String name, Class<T> type, Duration timeout);
 }

@@ -1,5 +1,7 @@
 package dev.sluice.durable;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The code of a task. It may run more than once for one execution (after a crash, a lost lease or a
  * failed attempt), so it should be deterministic outside its {@link TaskContext} calls: put side
@@ -20,5 +22,5 @@ public interface TaskHandler<I, O> {
    * @return the result, stored as JSON; {@code null} is a result too
    * @throws Exception any failure; the execution's retry policy decides what happens next
    */
-  O handle(TaskContext context, I input) throws Exception;
+  @Nullable O handle(TaskContext context, I input) throws Exception;
 }

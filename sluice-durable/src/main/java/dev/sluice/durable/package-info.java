@@ -8,4 +8,7 @@
  * under a deterministic id so a re-run returns the recorded result instead of repeating the effect.
  * Every write a worker makes after claiming an execution is fenced by its lease.
  */
+@NullMarked
 package dev.sluice.durable;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,6 +1,7 @@
 package dev.sluice.durable.store;
 
 import dev.sluice.durable.ExecutionId;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An execution that failed on its last allowed attempt, kept until it is replayed or discarded.
@@ -16,6 +17,6 @@ public record DeadLetter(
     ExecutionId executionId,
     String task,
     String queue,
-    String error,
+    @Nullable String error,
     int attempts,
     long failedAt) {}

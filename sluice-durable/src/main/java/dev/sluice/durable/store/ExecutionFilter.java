@@ -1,6 +1,7 @@
 package dev.sluice.durable.store;
 
 import dev.sluice.durable.ExecutionState;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which executions {@link ExecutionStore#list} returns, one page at a time, newest first.
@@ -12,7 +13,11 @@ import dev.sluice.durable.ExecutionState;
  * @param offset rows to skip, at least 0
  */
 public record ExecutionFilter(
-    ExecutionState state, String queue, String task, int limit, int offset) {
+    @Nullable ExecutionState state,
+    @Nullable String queue,
+    @Nullable String task,
+    int limit,
+    int offset) {
 
   /** Validates the paging. */
   public ExecutionFilter {

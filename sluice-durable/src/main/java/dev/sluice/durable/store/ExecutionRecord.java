@@ -3,6 +3,7 @@ package dev.sluice.durable.store;
 import dev.sluice.durable.ExecutionId;
 import dev.sluice.durable.ExecutionState;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One execution as stored. Times are UTC epoch milliseconds; {@code null} where not set.
@@ -38,20 +39,20 @@ public record ExecutionRecord(
     int priority,
     ExecutionState state,
     String inputJson,
-    String resultJson,
-    String error,
-    String idempotencyKey,
-    ExecutionId parentId,
+    @Nullable String resultJson,
+    @Nullable String error,
+    @Nullable String idempotencyKey,
+    @Nullable ExecutionId parentId,
     int attempt,
     int maxAttempts,
-    String retryJson,
+    @Nullable String retryJson,
     long createdAt,
     long scheduledFor,
-    Long expiresAt,
-    Long startedAt,
-    Long finishedAt,
-    String workerId,
-    Long leaseExpiresAt,
+    @Nullable Long expiresAt,
+    @Nullable Long startedAt,
+    @Nullable Long finishedAt,
+    @Nullable String workerId,
+    @Nullable Long leaseExpiresAt,
     long fence) {
 
   /** Copies the tags. */

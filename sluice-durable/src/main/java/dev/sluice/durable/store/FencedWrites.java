@@ -17,6 +17,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The writes a worker makes under a lease after its claim: heartbeat, completion, retry, failure
@@ -139,7 +140,7 @@ class FencedWrites {
         });
   }
 
-  boolean suspend(Lease lease, long wakeAt, Awaiting awaiting, long now) {
+  boolean suspend(Lease lease, long wakeAt, @Nullable Awaiting awaiting, long now) {
     String ready;
     if (awaiting == null) {
       ready = "FALSE";

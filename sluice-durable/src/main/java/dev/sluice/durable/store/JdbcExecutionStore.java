@@ -5,6 +5,7 @@ import dev.sluice.durable.ExecutionState;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one JDBC engine behind both stores: each concern is a class of its own ({@link Dispatches},
@@ -74,7 +75,7 @@ abstract sealed class JdbcExecutionStore implements ExecutionStore
   }
 
   @Override
-  public boolean suspend(Lease lease, long wakeAt, Awaiting awaiting, long now) {
+  public boolean suspend(Lease lease, long wakeAt, @Nullable Awaiting awaiting, long now) {
     return writes.suspend(lease, wakeAt, awaiting, now);
   }
 

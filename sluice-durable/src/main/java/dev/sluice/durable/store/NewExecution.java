@@ -3,6 +3,7 @@ package dev.sluice.durable.store;
 import dev.sluice.durable.ExecutionId;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An execution to insert, as {@link dev.sluice.durable.Durable} prepares it. Times are UTC epoch
@@ -29,13 +30,13 @@ public record NewExecution(
     List<String> tags,
     int priority,
     String inputJson,
-    String idempotencyKey,
-    ExecutionId parentId,
+    @Nullable String idempotencyKey,
+    @Nullable ExecutionId parentId,
     int maxAttempts,
-    String retryJson,
+    @Nullable String retryJson,
     long createdAt,
     long scheduledFor,
-    Long expiresAt) {
+    @Nullable Long expiresAt) {
 
   /** Validates the required fields and copies the tags. */
   public NewExecution {

@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * PostgreSQL's spelling: {@code now()} of the database unless the store runs on the caller's clock,
@@ -20,13 +21,13 @@ final class PostgresDialect implements Dialect {
   static final String CLOCK = "clock AS (SELECT COALESCE(?::bigint, " + DB_NOW + ") AS now)";
 
   private final PostgresExecutionStore.Clock clock;
-  private final PostgresEndAnnouncer announcer;
+  private final @Nullable PostgresEndAnnouncer announcer;
 
   /**
    * @param clock which clock decides
    * @param announcer what announces ends, or {@code null} not to announce them
    */
-  PostgresDialect(PostgresExecutionStore.Clock clock, PostgresEndAnnouncer announcer) {
+  PostgresDialect(PostgresExecutionStore.Clock clock, @Nullable PostgresEndAnnouncer announcer) {
     this.clock = clock;
     this.announcer = announcer;
   }

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@link ExecutionStore} for many workers in many processes: PostgreSQL through a HikariCP
@@ -87,14 +88,14 @@ public final class PostgresExecutionStore extends JdbcExecutionStore {
   private final String url;
   private final PostgresExecutionStore.Clock clock;
   private final PostgresLimits limits;
-  private final PostgresEndAnnouncer announcer;
+  private final @Nullable PostgresEndAnnouncer announcer;
   private final PostgresNotifications notifications;
 
   private PostgresExecutionStore(
       PostgresDatabase db,
       PostgresDialect dialect,
       PostgresLimits limits,
-      PostgresEndAnnouncer announcer,
+      @Nullable PostgresEndAnnouncer announcer,
       String url,
       Builder builder) {
     super(
@@ -201,9 +202,9 @@ public final class PostgresExecutionStore extends JdbcExecutionStore {
 
   /** Builds a {@link PostgresExecutionStore}. */
   public static final class Builder {
-    private String url;
-    private String user;
-    private String password;
+    private @Nullable String url;
+    private @Nullable String user;
+    private @Nullable String password;
     private int poolSize = 10;
     private long connectionTimeoutMillis = 10_000;
     private Clock clock = Clock.DATABASE;

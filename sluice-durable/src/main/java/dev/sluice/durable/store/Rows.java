@@ -5,6 +5,7 @@ import dev.sluice.durable.ExecutionState;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** Maps rows of either store's tables to records; the stores differ only in how tags are kept. */
 final class Rows {
@@ -49,13 +50,13 @@ final class Rows {
         rows.getLong(7));
   }
 
-  static Long nullableLong(ResultSet rows, String column) throws SQLException {
+  static @Nullable Long nullableLong(ResultSet rows, String column) throws SQLException {
     long value = rows.getLong(column);
     return rows.wasNull() ? null : value;
   }
 
   /** Reads the column and asks {@code wasNull} right after it, before any other column is read. */
-  static Long nullableLong(ResultSet rows, int column) throws SQLException {
+  static @Nullable Long nullableLong(ResultSet rows, int column) throws SQLException {
     long value = rows.getLong(column);
     return rows.wasNull() ? null : value;
   }

@@ -2,6 +2,7 @@ package dev.sluice.durable.store;
 
 import dev.sluice.durable.ExecutionId;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One checkpointed step of an execution, keyed by the execution and the step's sequence number, so
@@ -22,8 +23,8 @@ public record StepRecord(
     String name,
     StepKind kind,
     StepStatus status,
-    String outcomeJson,
-    Long deadline,
+    @Nullable String outcomeJson,
+    @Nullable Long deadline,
     long recordedAt) {
 
   /** Validates the required fields. */

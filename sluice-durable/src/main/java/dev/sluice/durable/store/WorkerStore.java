@@ -2,6 +2,7 @@ package dev.sluice.durable.store;
 
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a worker needs of an {@link ExecutionStore}: claiming executions under a lease, and the
@@ -89,7 +90,7 @@ public interface WorkerStore {
    * @param now the current time
    * @return {@code false} if the lease was lost (nothing changed)
    */
-  boolean suspend(Lease lease, long wakeAt, Awaiting awaiting, long now);
+  boolean suspend(Lease lease, long wakeAt, @Nullable Awaiting awaiting, long now);
 
   /**
    * Hands a running execution back (a worker shutting down): pending, due now, lease cleared,
