@@ -2,10 +2,10 @@ package dev.sluice.throttle;
 
 import dev.sluice.ConfigException;
 import dev.sluice.breaker.CircuitBreakerConfig;
+import dev.sluice.internal.ConfigText;
 import dev.sluice.time.Durations;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -153,7 +153,7 @@ final class ConfigKeys {
     String start = prefix.endsWith("_") ? prefix : prefix + "_";
     Map<String, String> byVariable = new TreeMap<>();
     for (String key : SETTERS.keySet()) {
-      byVariable.put(start + variableName(key), key);
+      byVariable.put(ConfigText.variable(start, key), key);
     }
     Map<String, String> settings = new TreeMap<>();
     for (Map.Entry<String, String> entry : environment.entrySet()) {
@@ -175,55 +175,28 @@ final class ConfigKeys {
     }
   }
 
-  static String variableName(String key) {
-    return key.toUpperCase(Locale.ROOT).replace('-', '_').replace('.', '_');
-  }
-
   /** Rewrites {@code throttle.some-key} in a message to the variable the user actually set. */
   private static String renameKeys(String message, String start) {
     String result = message;
     for (String key : SETTERS.keySet()) {
-      result = result.replace("throttle." + key + " ", start + variableName(key) + " ");
+      result = result.replace("throttle." + key + " ", ConfigText.variable(start, key) + " ");
     }
     return result;
   }
 
   private static int integer(String key, String value) {
-    try {
-      return Integer.parseInt(value);
-    } catch (NumberFormatException e) {
-      throw new ConfigException("throttle." + key + " must be an integer, was '" + value + "'", e);
-    }
+    return ConfigText.integer("throttle." + key, value);
   }
 
   private static long longInteger(String key, String value) {
-    try {
-      return Long.parseLong(value);
-    } catch (NumberFormatException e) {
-      throw new ConfigException("throttle." + key + " must be an integer, was '" + value + "'", e);
-    }
+    return ConfigText.longInteger("throttle." + key, value);
   }
 
   private static double decimal(String key, String value) {
-    try {
-      double parsed = Double.parseDouble(value);
-      if (!Double.isFinite(parsed)) {
-        throw new NumberFormatException(value);
-      }
-      return parsed;
-    } catch (NumberFormatException e) {
-      throw new ConfigException(
-          "throttle." + key + " must be a decimal number, was '" + value + "'", e);
-    }
+    return ConfigText.decimal("throttle." + key, value);
   }
 
   private static Duration duration(String key, String value) {
-    try {
-      return Durations.parse(value);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(
-          "throttle." + key + " must be a duration such as 250ms, 10s or 1m, was '" + value + "'",
-          e);
-    }
+    return ConfigText.duration("throttle." + key, value);
   }
 }

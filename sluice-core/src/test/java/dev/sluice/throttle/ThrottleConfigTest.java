@@ -146,7 +146,7 @@ class ThrottleConfigTest {
   @Test
   void fromMapErrorsNameTheKeyAndTheValue() {
     assertThatThrownBy(() -> ThrottleConfig.fromMap(Map.of("max-concurrency", "many")))
-        .hasMessage("throttle.max-concurrency must be an integer, was 'many'");
+        .hasMessage("throttle.max-concurrency must be an integer, was \"many\"");
     assertThatThrownBy(() -> ThrottleConfig.fromMap(Map.of("cooling-period", "10")))
         .hasMessageStartingWith("throttle.cooling-period must be a duration");
     assertThatThrownBy(() -> ThrottleConfig.fromMap(Map.of("jitter-fraction", "lots")))

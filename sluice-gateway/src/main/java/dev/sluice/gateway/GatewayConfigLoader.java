@@ -7,9 +7,9 @@ import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.sluice.http.HeaderDialect;
 import dev.sluice.http.InvalidTokenAction;
 import dev.sluice.ratelimit.RateLimitConfigException;
+import dev.sluice.ratelimit.config.ConfigTable;
 import dev.sluice.ratelimit.config.RateLimitConfig;
 import dev.sluice.ratelimit.config.TomlConfigLoader;
-import dev.sluice.time.Durations;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -18,11 +18,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Reads a {@link GatewayConfig} from TOML, strictly: the gateway's own tables ({@code [gateway]},
@@ -95,18 +93,12 @@ public final class GatewayConfigLoader {
           "gateway configuration is not valid TOML: " + e.getOriginalMessage(), e);
     }
     ObjectNode root = tree instanceof ObjectNode object ? object : MAPPER.createObjectNode();
-    JsonNode gateway = take(root, "gateway", GATEWAY_KEYS);
-    JsonNode admin = take(root, "admin", ADMIN_KEYS);
-    JsonNode headers = take(root, "headers", HEADERS_KEYS);
-    JsonNode logging = take(root, "logging", LOGGING_KEYS);
-    JsonNode jwt = root.remove("jwt");
-    if (jwt != null && !jwt.isObject()) {
-      throw new RateLimitConfigException("jwt must be a table, was " + jwt);
-    }
-    JsonNode store = root.remove("store");
-    if (store != null && !store.isObject()) {
-      throw new RateLimitConfigException("store must be a table, was " + store);
-    }
+    ConfigTable gateway = take(root, "gateway").onlyKeys(GATEWAY_KEYS);
+    ConfigTable admin = take(root, "admin").onlyKeys(ADMIN_KEYS);
+    ConfigTable headers = take(root, "headers").onlyKeys(HEADERS_KEYS);
+    ConfigTable logging = take(root, "logging").onlyKeys(LOGGING_KEYS);
+    ConfigTable jwt = root.has("jwt") ? take(root, "jwt") : null;
+    ConfigTable store = root.has("store") ? take(root, "store") : null;
     JsonNode identity = root.remove("identity");
     if (identity != null) {
       if (root.has("http")) {
@@ -115,7 +107,10 @@ public final class GatewayConfigLoader {
       }
       root.putObject("http").set("identity", identity);
     }
-    GatewayConfig.Mode mode = mode(text(gateway, "mode", "gateway.mode", "proxy"));
+    GatewayConfig.Mode mode =
+        gateway.choice("mode", "proxy", "proxy", "check").equals("check")
+            ? GatewayConfig.Mode.CHECK
+            : GatewayConfig.Mode.PROXY;
     if (mode == GatewayConfig.Mode.PROXY && !gateway.has("upstream")) {
       throw new RateLimitConfigException("gateway.upstream is required in proxy mode, was absent");
     }
@@ -129,84 +124,37 @@ public final class GatewayConfigLoader {
     }
     JwtSettings.Tokens tokens = jwt == null ? null : JwtSettings.read(jwt, env, base);
     return new GatewayConfig(
-        address(gateway, "listen", "gateway.listen", "127.0.0.1:8080"),
+        address(gateway, "listen", "127.0.0.1:8080"),
         mode,
-        gateway.has("upstream")
-            ? upstream(text(gateway, "upstream", "gateway.upstream", null))
-            : null,
-        duration(gateway, "connect-timeout", "gateway.connect-timeout", "2s"),
-        duration(gateway, "response-timeout", "gateway.response-timeout", "30s"),
+        gateway.has("upstream") ? upstream(gateway.text("upstream")) : null,
+        positive(gateway, "connect-timeout", Duration.ofSeconds(2)),
+        positive(gateway, "response-timeout", Duration.ofSeconds(30)),
         bytes(gateway),
-        address(admin, "listen", "admin.listen", DEFAULT_ADMIN),
-        text(admin, "token", "admin.token", null),
-        dialect(text(headers, "dialects", "headers.dialects", "both")),
-        text(headers, "documentation-url", "headers.documentation-url", null),
+        address(admin, "listen", DEFAULT_ADMIN),
+        admin.text("token", null),
+        HeaderDialect.valueOf(
+            headers
+                .choice("dialects", "both", "ietf", "legacy", "both", "none")
+                .toUpperCase(Locale.ROOT)),
+        headers.text("documentation-url", null),
         rateLimit,
         store == null ? null : StoreSettings.read(store),
         tokens == null ? null : tokens.verifier(),
         tokens == null ? InvalidTokenAction.ANONYMOUS : tokens.onInvalid(),
-        flag(gateway, "watch", "gateway.watch"),
+        gateway.flag("watch", false),
         new GatewayConfig.Logging(
-            count(logging, "allowed-sampling", GatewayConfig.Logging.DEFAULT.allowedSampling()),
-            count(logging, "events-per-second", GatewayConfig.Logging.DEFAULT.eventsPerSecond()),
-            flag(logging, "access-log", "logging.access-log")));
+            logging.longValue("allowed-sampling", GatewayConfig.Logging.DEFAULT.allowedSampling()),
+            logging.longValue("events-per-second", GatewayConfig.Logging.DEFAULT.eventsPerSecond()),
+            logging.flag("access-log", false)));
   }
 
-  private static boolean flag(JsonNode table, String key, String where) {
-    JsonNode value = table.get(key);
-    if (value == null) {
-      return false;
-    }
-    if (!value.isBoolean()) {
-      throw new RateLimitConfigException(where + " must be true or false, was " + value);
-    }
-    return value.booleanValue();
+  private static ConfigTable take(ObjectNode root, String name) {
+    return ConfigTable.of(root.remove(name), name);
   }
 
-  private static long count(JsonNode table, String key, long fallback) {
-    JsonNode value = table.get(key);
-    if (value == null) {
-      return fallback;
-    }
-    if (!value.isIntegralNumber() || !value.canConvertToLong()) {
-      throw new RateLimitConfigException("logging." + key + " must be an integer, was " + value);
-    }
-    return value.asLong();
-  }
-
-  private static JsonNode take(ObjectNode root, String name, Set<String> keys) {
-    JsonNode table = root.remove(name);
-    if (table == null) {
-      return MAPPER.createObjectNode();
-    }
-    if (!table.isObject()) {
-      throw new RateLimitConfigException(name + " must be a table, was " + table);
-    }
-    for (Iterator<String> it = table.fieldNames(); it.hasNext(); ) {
-      String key = it.next();
-      if (!keys.contains(key)) {
-        throw new RateLimitConfigException(
-            name + "." + key + " is not a known key (known: " + String.join(", ", keys) + ")");
-      }
-    }
-    return table;
-  }
-
-  private static @Nullable String text(
-      JsonNode table, String key, String where, @Nullable String fallback) {
-    JsonNode value = table.get(key);
-    if (value == null) {
-      return fallback;
-    }
-    if (!value.isTextual() || value.asText().isBlank()) {
-      throw new RateLimitConfigException(where + " must be a non-empty string, was " + value);
-    }
-    return value.asText();
-  }
-
-  private static InetSocketAddress address(
-      JsonNode table, String key, String where, String fallback) {
-    String text = text(table, key, where, fallback);
+  private static InetSocketAddress address(ConfigTable table, String key, String fallback) {
+    String text = table.text(key, fallback);
+    String where = table.at(key);
     int colon = text.lastIndexOf(':');
     if (colon <= 0 || colon == text.length() - 1) {
       throw new RateLimitConfigException(where + " must be host:port, was \"" + text + "\"");
@@ -248,49 +196,19 @@ public final class GatewayConfigLoader {
     return uri;
   }
 
-  private static Duration duration(JsonNode table, String key, String where, String fallback) {
-    String text = text(table, key, where, fallback);
-    Duration duration;
-    try {
-      duration = Durations.parse(text);
-    } catch (RuntimeException e) {
-      throw new RateLimitConfigException(
-          where + " must be a duration such as 2s or 500ms, was \"" + text + "\"", e);
-    }
+  private static Duration positive(ConfigTable table, String key, Duration fallback) {
+    Duration duration = table.duration(key, fallback);
     if (duration.isNegative() || duration.isZero()) {
-      throw new RateLimitConfigException(where + " must be positive, was \"" + text + "\"");
+      throw table.error(key, "must be positive", table.get(key));
     }
     return duration;
   }
 
-  private static long bytes(JsonNode gateway) {
-    JsonNode value = gateway.get("max-request-bytes");
-    if (value == null) {
-      return 10L * 1024 * 1024;
+  private static long bytes(ConfigTable gateway) {
+    long bytes = gateway.longValue("max-request-bytes", 10L * 1024 * 1024);
+    if (bytes < 0) {
+      throw gateway.error("max-request-bytes", "must be an integer >= 0", bytes);
     }
-    if (!value.canConvertToLong() || !value.isIntegralNumber() || value.asLong() < 0) {
-      throw new RateLimitConfigException(
-          "gateway.max-request-bytes must be an integer >= 0, was " + value);
-    }
-    return value.asLong();
-  }
-
-  private static GatewayConfig.Mode mode(String text) {
-    return switch (text) {
-      case "proxy" -> GatewayConfig.Mode.PROXY;
-      case "check" -> GatewayConfig.Mode.CHECK;
-      default ->
-          throw new RateLimitConfigException(
-              "gateway.mode must be proxy or check, was \"" + text + "\"");
-    };
-  }
-
-  private static HeaderDialect dialect(String text) {
-    try {
-      return HeaderDialect.valueOf(text.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new RateLimitConfigException(
-          "headers.dialects must be one of ietf, legacy, both, none, was \"" + text + "\"", e);
-    }
+    return bytes;
   }
 }

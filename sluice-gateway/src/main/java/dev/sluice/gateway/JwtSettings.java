@@ -1,16 +1,14 @@
 package dev.sluice.gateway;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.http.InvalidTokenAction;
 import dev.sluice.http.JwtVerifier;
 import dev.sluice.http.TokenVerifier;
 import dev.sluice.ratelimit.RateLimitConfigException;
-import dev.sluice.time.Durations;
+import dev.sluice.ratelimit.config.ConfigTable;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -41,14 +39,8 @@ final class JwtSettings {
 
   private JwtSettings() {}
 
-  static Tokens read(JsonNode jwt, Map<String, String> env, Path base) {
-    for (Iterator<String> it = jwt.fieldNames(); it.hasNext(); ) {
-      String key = it.next();
-      if (!KEYS.contains(key)) {
-        throw new RateLimitConfigException(
-            "jwt." + key + " is not a known key (known: " + String.join(", ", KEYS) + ")");
-      }
-    }
+  static Tokens read(ConfigTable jwt, Map<String, String> env, Path base) {
+    jwt.onlyKeys(KEYS);
     JwtVerifier.Builder b = JwtVerifier.builder();
     List<String> sources = new ArrayList<>();
     for (String key : List.of("secret-env", "hmac-secret", "public-key-file", "jwks-url")) {
@@ -64,7 +56,7 @@ final class JwtSettings {
     }
     switch (sources.get(0)) {
       case "secret-env" -> {
-        String name = text(jwt, "secret-env");
+        String name = jwt.text("secret-env");
         String value = env.get(name);
         if (value == null || value.isEmpty()) {
           throw new RateLimitConfigException(
@@ -72,70 +64,44 @@ final class JwtSettings {
         }
         b.hmacSecret(value.getBytes(StandardCharsets.UTF_8));
       }
-      case "hmac-secret" -> b.hmacSecret(text(jwt, "hmac-secret").getBytes(StandardCharsets.UTF_8));
+      case "hmac-secret" -> b.hmacSecret(jwt.text("hmac-secret").getBytes(StandardCharsets.UTF_8));
       case "public-key-file" ->
-          b.publicKey(PemKeys.read(base.resolve(text(jwt, "public-key-file"))));
+          b.publicKey(PemKeys.read(base.resolve(jwt.text("public-key-file"))));
       default -> {
-        String url = text(jwt, "jwks-url");
-        URI uri;
+        String url = jwt.text("jwks-url");
         try {
-          uri = URI.create(url);
+          b.jwks(URI.create(url));
         } catch (IllegalArgumentException e) {
           throw new RateLimitConfigException("jwt.jwks-url must be a URL, was \"" + url + "\"", e);
         }
-        b.jwks(uri);
       }
     }
     if (jwt.has("algorithms")) {
-      JsonNode list = jwt.get("algorithms");
-      if (!list.isArray() || list.isEmpty()) {
-        throw new RateLimitConfigException(
-            "jwt.algorithms must be a non-empty list such as [\"RS256\"], was " + list);
+      List<String> names = jwt.texts("algorithms");
+      if (names.isEmpty()) {
+        throw jwt.error("algorithms", "must be a non-empty list such as [\"RS256\"]", names);
       }
-      List<String> names = new ArrayList<>();
-      list.forEach(n -> names.add(n.asText()));
       b.algorithms(names.toArray(String[]::new));
     }
     if (jwt.has("clock-skew")) {
-      String skew = text(jwt, "clock-skew");
-      try {
-        b.clockSkew(Durations.parse(skew));
-      } catch (IllegalArgumentException e) {
-        throw new RateLimitConfigException(
-            "jwt.clock-skew must be a duration such as 30s, was \"" + skew + "\"", e);
-      }
+      b.clockSkew(jwt.duration("clock-skew"));
     }
     if (jwt.has("issuer")) {
-      b.issuer(text(jwt, "issuer"));
+      b.issuer(jwt.text("issuer"));
     }
     if (jwt.has("audience")) {
-      b.audience(text(jwt, "audience"));
+      b.audience(jwt.text("audience"));
     }
     if (jwt.has("user-claim")) {
-      b.userClaim(text(jwt, "user-claim"));
+      b.userClaim(jwt.text("user-claim"));
     }
     if (jwt.has("tier-claim")) {
-      b.tierClaim(text(jwt, "tier-claim"));
+      b.tierClaim(jwt.text("tier-claim"));
     }
     InvalidTokenAction onInvalid =
-        switch (jwt.has("on-invalid") ? text(jwt, "on-invalid") : "anonymous") {
-          case "anonymous" -> InvalidTokenAction.ANONYMOUS;
-          case "reject" -> InvalidTokenAction.REJECT;
-          default ->
-              throw new RateLimitConfigException(
-                  "jwt.on-invalid must be anonymous or reject, was \""
-                      + jwt.get("on-invalid").asText()
-                      + "\"");
-        };
+        jwt.choice("on-invalid", "anonymous", "anonymous", "reject").equals("reject")
+            ? InvalidTokenAction.REJECT
+            : InvalidTokenAction.ANONYMOUS;
     return new Tokens(b.build(), onInvalid);
-  }
-
-  private static String text(JsonNode table, String key) {
-    JsonNode value = table.get(key);
-    if (!value.isTextual() || value.asText().isBlank()) {
-      throw new RateLimitConfigException(
-          "jwt." + key + " must be a non-empty string, was " + value);
-    }
-    return value.asText();
   }
 }

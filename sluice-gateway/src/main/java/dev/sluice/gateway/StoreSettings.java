@@ -1,14 +1,11 @@
 package dev.sluice.gateway;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.breaker.CircuitBreakerConfig;
 import dev.sluice.ratelimit.RateLimitConfigException;
+import dev.sluice.ratelimit.config.ConfigTable;
 import dev.sluice.redis.FailureMode;
 import dev.sluice.redis.RedisStoreConfig;
-import dev.sluice.time.Durations;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -40,15 +37,9 @@ final class StoreSettings {
   private StoreSettings() {}
 
   /** The Redis store's configuration, or null for the in-memory store. */
-  static RedisStoreConfig read(JsonNode store) {
-    for (Iterator<String> it = store.fieldNames(); it.hasNext(); ) {
-      String key = it.next();
-      if (!KEYS.contains(key)) {
-        throw new RateLimitConfigException(
-            "store." + key + " is not a known key (known: " + String.join(", ", KEYS) + ")");
-      }
-    }
-    String kind = text(store, "kind", "memory");
+  static @Nullable RedisStoreConfig read(ConfigTable store) {
+    store.onlyKeys(KEYS);
+    String kind = store.choice("kind", "memory", "memory", "redis");
     if (kind.equals("memory")) {
       for (String key : KEYS) {
         if (!key.equals("kind") && store.has(key)) {
@@ -57,10 +48,6 @@ final class StoreSettings {
         }
       }
       return null;
-    }
-    if (!kind.equals("redis")) {
-      throw new RateLimitConfigException(
-          "store.kind must be memory or redis, was \"" + kind + "\"");
     }
     RedisStoreConfig.Builder b = RedisStoreConfig.builder();
     int topologies =
@@ -77,52 +64,38 @@ final class StoreSettings {
       if (!store.has("sentinel-master")) {
         throw new RateLimitConfigException("store.sentinel-master is required with sentinels");
       }
-      b.sentinel(text(store, "sentinel-master", null), list(store, "sentinels"));
+      b.sentinel(store.text("sentinel-master"), endpoints(store, "sentinels"));
     } else if (store.has("cluster")) {
-      b.cluster(list(store, "cluster"));
+      b.cluster(endpoints(store, "cluster"));
     } else if (store.has("url")) {
-      RedisUrl url = RedisUrl.parse(text(store, "url", null));
-      b.standalone(url.endpoint());
-      if (url.tls()) {
-        b.tls();
-      }
-      if (url.password() != null && !store.has("password")) {
-        if (url.username() != null) {
-          b.credentials(url.username(), url.password());
-        } else {
-          b.password(url.password());
-        }
-      }
-      if (url.database() >= 0 && !store.has("database")) {
-        b.database(url.database());
-      }
+      url(b, store);
     } else {
-      b.standalone(text(store, "endpoint", "127.0.0.1:6379"));
+      b.standalone(store.text("endpoint", "127.0.0.1:6379"));
     }
     if (store.has("password")) {
-      b.password(text(store, "password", null));
+      b.password(store.text("password"));
     }
     if (store.has("database")) {
-      b.database(integer(store, "database"));
+      b.database(store.intValue("database", 0));
     }
     if (store.has("key-prefix")) {
-      b.keyPrefix(text(store, "key-prefix", null));
+      b.keyPrefix(store.text("key-prefix"));
     }
     if (store.has("fallback-nodes")) {
-      b.fallbackNodes(integer(store, "fallback-nodes"));
+      b.fallbackNodes(store.intValue("fallback-nodes", 1));
     }
     if (store.has("command-timeout")) {
-      b.commandTimeout(duration(store, "command-timeout"));
+      b.commandTimeout(store.duration("command-timeout"));
     }
     if (store.has("connect-timeout")) {
-      b.connectTimeout(duration(store, "connect-timeout"));
+      b.connectTimeout(store.duration("connect-timeout"));
     }
     if (store.has("reconnect-delay-max")) {
-      b.reconnectDelayMax(duration(store, "reconnect-delay-max"));
+      b.reconnectDelayMax(store.duration("reconnect-delay-max"));
     }
     if (store.has("breaker-open-delay")) {
       // how long the fail mode answers alone before Redis is tried again (then up to 5x that)
-      Duration open = duration(store, "breaker-open-delay");
+      Duration open = store.duration("breaker-open-delay");
       b.breaker(
           CircuitBreakerConfig.builder()
               .consecutiveFailures(5)
@@ -131,15 +104,10 @@ final class StoreSettings {
               .build());
     }
     b.onFailure(
-        switch (text(store, "fail-mode", "fallback")) {
+        switch (store.choice("fail-mode", "fallback", "open", "closed", "fallback")) {
           case "open" -> FailureMode.FAIL_OPEN;
           case "closed" -> FailureMode.FAIL_CLOSED;
-          case "fallback" -> FailureMode.FALLBACK;
-          default ->
-              throw new RateLimitConfigException(
-                  "store.fail-mode must be open, closed or fallback, was \""
-                      + store.get("fail-mode").asText()
-                      + "\"");
+          default -> FailureMode.FALLBACK;
         });
     try {
       return b.build();
@@ -148,50 +116,32 @@ final class StoreSettings {
     }
   }
 
-  private static @Nullable String text(JsonNode table, String key, @Nullable String fallback) {
-    JsonNode value = table.get(key);
-    if (value == null) {
-      return fallback;
+  /** A {@code redis://} URL: its endpoint, TLS, credentials and database, unless set apart. */
+  private static void url(RedisStoreConfig.Builder b, ConfigTable store) {
+    RedisUrl url = RedisUrl.parse(store.text("url"));
+    b.standalone(url.endpoint());
+    if (url.tls()) {
+      b.tls();
     }
-    if (!value.isTextual() || value.asText().isBlank()) {
-      throw new RateLimitConfigException(
-          "store." + key + " must be a non-empty string, was " + value);
-    }
-    return value.asText();
-  }
-
-  private static int integer(JsonNode table, String key) {
-    JsonNode value = table.get(key);
-    if (!value.isIntegralNumber() || !value.canConvertToInt()) {
-      throw new RateLimitConfigException("store." + key + " must be an integer, was " + value);
-    }
-    return value.asInt();
-  }
-
-  private static Duration duration(JsonNode table, String key) {
-    String text = text(table, key, null);
-    try {
-      return Durations.parse(text);
-    } catch (RuntimeException e) {
-      throw new RateLimitConfigException(
-          "store." + key + " must be a duration such as 250ms, was \"" + text + "\"", e);
-    }
-  }
-
-  private static List<String> list(JsonNode table, String key) {
-    JsonNode value = table.get(key);
-    if (!value.isArray() || value.isEmpty()) {
-      throw new RateLimitConfigException(
-          "store." + key + " must be a non-empty list of host:port, was " + value);
-    }
-    List<String> out = new ArrayList<>();
-    for (JsonNode item : value) {
-      if (!item.isTextual()) {
-        throw new RateLimitConfigException(
-            "store." + key + " must be a list of host:port strings, was " + value);
+    String password = url.password();
+    if (password != null && !store.has("password")) {
+      String username = url.username();
+      if (username != null) {
+        b.credentials(username, password);
+      } else {
+        b.password(password);
       }
-      out.add(item.asText());
     }
-    return out;
+    if (url.database() >= 0 && !store.has("database")) {
+      b.database(url.database());
+    }
+  }
+
+  private static List<String> endpoints(ConfigTable store, String key) {
+    List<String> endpoints = store.texts(key);
+    if (endpoints.isEmpty()) {
+      throw store.error(key, "must be a non-empty list of host:port", endpoints);
+    }
+    return endpoints;
   }
 }

@@ -1,9 +1,7 @@
 package dev.sluice.http;
 
 import dev.sluice.ratelimit.RateLimitConfigException;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
+import dev.sluice.ratelimit.config.ConfigTable;
 import java.util.Map;
 import java.util.Set;
 
@@ -38,96 +36,43 @@ final class HttpConfig {
 
   /** The identity settings of an {@code [http]} table; the socket peer when it sets none. */
   static ClientIdentity identity(Map<String, Object> http) {
-    onlyKeys(http, "http", HTTP_KEYS);
-    Object node = http.get("identity");
-    if (node == null) {
+    ConfigTable root = ConfigTable.of(http, "http").onlyKeys(HTTP_KEYS);
+    if (!root.has("identity")) {
       return ClientIdentity.socketPeer();
     }
-    if (!(node instanceof Map<?, ?> raw)) {
-      throw new RateLimitConfigException("http.identity must be a table, was " + node);
-    }
-    @SuppressWarnings("unchecked")
-    Map<String, Object> table = (Map<String, Object>) raw;
-    onlyKeys(table, "http.identity", IDENTITY_KEYS);
+    ConfigTable table = root.table("identity").onlyKeys(IDENTITY_KEYS);
     ClientIdentity.Builder b = ClientIdentity.builder();
     try {
-      if (table.containsKey("trusted-proxies")) {
-        b.trustedProxies(strings(table.get("trusted-proxies"), "trusted-proxies"));
+      if (table.has("trusted-proxies")) {
+        b.trustedProxies(table.texts("trusted-proxies"));
       }
-      if (table.containsKey("forwarding-header")) {
-        String header = text(table.get("forwarding-header"), "forwarding-header");
+      if (table.has("forwarding-header")) {
         b.header(
-            switch (header.toLowerCase(Locale.ROOT)) {
-              case "x-forwarded-for" -> ForwardingHeader.X_FORWARDED_FOR;
-              case "forwarded" -> ForwardingHeader.FORWARDED;
-              default ->
-                  throw new RateLimitConfigException(
-                      "identity.forwarding-header must be x-forwarded-for or forwarded, was \""
-                          + header
-                          + "\"");
-            });
+            table
+                    .choice("forwarding-header", "x-forwarded-for", "x-forwarded-for", "forwarded")
+                    .equals("forwarded")
+                ? ForwardingHeader.FORWARDED
+                : ForwardingHeader.X_FORWARDED_FOR);
       }
-      if (table.containsKey("trusted-hops")) {
-        b.trustedHops(integer(table.get("trusted-hops"), "trusted-hops"));
+      if (table.has("trusted-hops")) {
+        b.trustedHops(table.intValue("trusted-hops", 0));
       }
-      if (table.containsKey("ipv6-prefix")) {
-        b.ipv6PrefixLength(integer(table.get("ipv6-prefix"), "ipv6-prefix"));
+      if (table.has("ipv6-prefix")) {
+        b.ipv6PrefixLength(table.intValue("ipv6-prefix", 0));
       }
-      if (table.containsKey("api-key-header")) {
-        b.apiKeyHeader(text(table.get("api-key-header"), "api-key-header"));
+      if (table.has("api-key-header")) {
+        b.apiKeyHeader(table.text("api-key-header"));
       }
-      if (table.containsKey("api-key-max-length")) {
-        b.apiKeyMaxLength(integer(table.get("api-key-max-length"), "api-key-max-length"));
+      if (table.has("api-key-max-length")) {
+        b.apiKeyMaxLength(table.intValue("api-key-max-length", 0));
       }
-      if (table.containsKey("api-keys-sha256")) {
-        b.knownApiKeys(strings(table.get("api-keys-sha256"), "api-keys-sha256"));
+      if (table.has("api-keys-sha256")) {
+        b.knownApiKeys(table.texts("api-keys-sha256"));
       }
       return b.build();
     } catch (RateLimitConfigException e) {
-      throw e.within("http");
+      // the builder names its settings as identity.*; the ones read here already say http.identity
+      throw e.getMessage().startsWith("http.") ? e : e.within("http");
     }
-  }
-
-  private static void onlyKeys(Map<String, Object> table, String where, Set<String> allowed) {
-    for (String key : table.keySet()) {
-      if (!allowed.contains(key)) {
-        throw new RateLimitConfigException(
-            where
-                + "."
-                + key
-                + " is not a known key (known here: "
-                + String.join(", ", allowed.stream().sorted().toList())
-                + ")");
-      }
-    }
-  }
-
-  private static String text(Object value, String key) {
-    if (!(value instanceof String s)) {
-      throw new RateLimitConfigException("identity." + key + " must be a text, was " + value);
-    }
-    return s;
-  }
-
-  private static int integer(Object value, String key) {
-    if (!(value instanceof Number n)
-        || n instanceof Double
-        || n instanceof Float
-        || n.longValue() != n.intValue()) {
-      throw new RateLimitConfigException("identity." + key + " must be an integer, was " + value);
-    }
-    return n.intValue();
-  }
-
-  private static List<String> strings(Object value, String key) {
-    if (!(value instanceof List<?> list)) {
-      throw new RateLimitConfigException(
-          "identity." + key + " must be an array of texts, was " + value);
-    }
-    List<String> out = new ArrayList<>();
-    for (Object element : list) {
-      out.add(text(element, key + "[" + out.size() + "]"));
-    }
-    return out;
   }
 }

@@ -4,10 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.ConfigException;
+import dev.sluice.internal.ConfigText;
 import dev.sluice.ratelimit.RateLimitConfigException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -34,8 +35,7 @@ final class EnvironmentOverrides {
     List<String> names = new ArrayList<>();
     node.fieldNames().forEachRemaining(names::add);
     for (String field : names) {
-      String childEnv =
-          envName + "_" + field.toUpperCase(Locale.ROOT).replace('-', '_').replace('.', '_');
+      String childEnv = ConfigText.variable(envName, field);
       String childPath = path.isEmpty() ? field : path + "." + field;
       JsonNode child = node.get(field);
       if (child.isObject()) {
@@ -43,8 +43,7 @@ final class EnvironmentOverrides {
       } else if (child.isArray() && isTableArray(child)) {
         for (JsonNode element : child) {
           String id = element.path("id").asText("");
-          String elementEnv =
-              childEnv + "_" + id.toUpperCase(Locale.ROOT).replace('-', '_').replace('.', '_');
+          String elementEnv = ConfigText.variable(childEnv, id);
           walkObject((ObjectNode) element, elementEnv, childPath + "[" + id + "]", env);
         }
       } else {
@@ -71,27 +70,19 @@ final class EnvironmentOverrides {
   private static JsonNode convert(JsonNode original, String value, String envName, String path) {
     JsonNodeFactory nodes = JsonNodeFactory.instance;
     String where = envName + " (" + path + ")";
-    if (original.isIntegralNumber()) {
-      try {
-        return nodes.numberNode(Long.parseLong(value.trim()));
-      } catch (NumberFormatException e) {
-        throw new RateLimitConfigException(where + " must be an integer, was \"" + value + "\"", e);
+    try {
+      if (original.isIntegralNumber()) {
+        return nodes.numberNode(ConfigText.longInteger(where, value));
       }
-    }
-    if (original.isBoolean()) {
-      String v = value.trim().toLowerCase(Locale.ROOT);
-      if (!v.equals("true") && !v.equals("false")) {
-        throw new RateLimitConfigException(where + " must be true or false, was \"" + value + "\"");
+      if (original.isBoolean()) {
+        return nodes.booleanNode(ConfigText.flag(where, value));
       }
-      return nodes.booleanNode(v.equals("true"));
+    } catch (ConfigException e) {
+      throw new RateLimitConfigException(e.getMessage(), e);
     }
     if (original.isArray()) {
       ArrayNode array = nodes.arrayNode();
-      for (String part : value.split(",", -1)) {
-        if (!part.isBlank()) {
-          array.add(part.trim());
-        }
-      }
+      ConfigText.list(value).forEach(array::add);
       return array;
     }
     return nodes.textNode(value);

@@ -13,16 +13,12 @@ import dev.sluice.ratelimit.policy.Policy;
 import dev.sluice.ratelimit.policy.Rule;
 import dev.sluice.ratelimit.policy.RuleMode;
 import dev.sluice.ratelimit.policy.Tier;
-import dev.sluice.time.Durations;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -103,248 +99,125 @@ public final class TomlConfigLoader {
     return read(root);
   }
 
-  private static RateLimitConfig read(ObjectNode root) {
-    onlyKeys(root, "", ROOT_KEYS);
-    JsonNode limiter = table(root, "limiter", "limiter");
-    onlyKeys(limiter, "limiter", LIMITER_KEYS);
-    JsonNode defaults = table(root, "defaults", "defaults");
-    onlyKeys(defaults, "defaults", DEFAULTS_KEYS);
-    Algorithm algorithm = Algorithm.GCRA;
-    if (defaults.has("algorithm")) {
-      algorithm = algorithm(defaults.get("algorithm"), "defaults.algorithm");
-    }
+  private static RateLimitConfig read(ObjectNode tree) {
+    ConfigTable root = ConfigTable.root(tree).onlyKeys(ROOT_KEYS);
+    ConfigTable limiter = root.table("limiter").onlyKeys(LIMITER_KEYS);
+    ConfigTable defaults = root.table("defaults").onlyKeys(DEFAULTS_KEYS);
+    Algorithm algorithm = algorithm(defaults, Algorithm.GCRA);
     Policy.Builder policy = Policy.builder();
-    policy.defaults(limits(defaults.get("limits"), "defaults.limits", algorithm));
+    policy.defaults(limits(defaults, algorithm));
     if (limiter.has("anonymous-tier")) {
-      policy.anonymousTier(text(limiter.get("anonymous-tier"), "limiter.anonymous-tier"));
+      policy.anonymousTier(limiter.text("anonymous-tier"));
     }
     if (limiter.has("default-tier")) {
-      policy.defaultTier(text(limiter.get("default-tier"), "limiter.default-tier"));
+      policy.defaultTier(limiter.text("default-tier"));
     }
-    JsonNode tiers = table(root, "tiers", "tiers");
-    for (Map.Entry<String, JsonNode> tier : tiers.properties()) {
-      String where = "tiers[" + tier.getKey() + "]";
-      requireTable(tier.getValue(), where);
-      onlyKeys(tier.getValue(), where, TIER_KEYS);
-      policy.tier(
-          new Tier(
-              tier.getKey(), limits(tier.getValue().get("limits"), where + ".limits", algorithm)));
+    for (Map.Entry<String, ConfigTable> tier : root.table("tiers").tables().entrySet()) {
+      ConfigTable table = tier.getValue().onlyKeys(TIER_KEYS);
+      policy.tier(new Tier(tier.getKey(), limits(table, algorithm)));
     }
-    JsonNode rules = root.get("rules");
-    if (rules != null) {
-      if (!rules.isArray()) {
-        throw new RateLimitConfigException(
-            "rules must be an array of tables ([[rules]]), was " + rules);
-      }
-      int index = 0;
-      for (JsonNode rule : rules) {
-        policy.rule(rule(rule, index++, algorithm));
-      }
+    for (ConfigTable rule : root.array("rules")) {
+      policy.rule(rule(rule, algorithm));
     }
-    JsonNode exemptions = table(root, "exemptions", "exemptions");
-    onlyKeys(exemptions, "exemptions", EXEMPTION_KEYS);
+    ConfigTable exemptions = root.table("exemptions").onlyKeys(EXEMPTION_KEYS);
     policy.exemptions(
         Exemptions.of(
-            strings(exemptions.get("addresses"), "exemptions.addresses"),
-            strings(exemptions.get("users"), "exemptions.users"),
-            strings(exemptions.get("paths"), "exemptions.paths")));
+            exemptions.texts("addresses"), exemptions.texts("users"), exemptions.texts("paths")));
     if (root.has("penalty")) {
-      policy.penalty(penalty(table(root, "penalty", "penalty")));
+      policy.penalty(penalty(root.table("penalty")));
     }
     return new RateLimitConfig(
         policy.build(),
-        integer(limiter.get("max-keys"), "limiter.max-keys", 1_000_000),
-        integer(limiter.get("max-penalized-clients"), "limiter.max-penalized-clients", 100_000),
+        limiter.longValue("max-keys", 1_000_000),
+        limiter.longValue("max-penalized-clients", 100_000),
         http(root));
   }
 
-  private static Rule rule(JsonNode node, int index, Algorithm algorithm) {
-    String id = node.path("id").isTextual() ? node.get("id").asText() : null;
-    String where = "rules[" + (id != null ? id : String.valueOf(index)) + "]";
-    requireTable(node, where);
-    onlyKeys(node, where, RULE_KEYS);
-    if (id == null) {
-      throw new RateLimitConfigException(
-          where + ".id must be set to a text, was " + node.get("id"));
+  private static Rule rule(ConfigTable node, Algorithm algorithm) {
+    node.onlyKeys(RULE_KEYS);
+    JsonNode id = node.get("id");
+    if (id == null || !id.isTextual()) {
+      throw node.error("id", "must be set to a text", id);
     }
-    Rule.Builder rule = Rule.builder(id);
-    if (!node.has("path")) {
-      throw new RateLimitConfigException(where + ".path must be set");
-    }
-    rule.path(text(node.get("path"), where + ".path"));
-    rule.methods(strings(node.get("methods"), where + ".methods"));
+    Rule.Builder rule = Rule.builder(id.asText());
+    rule.path(node.text("path"));
+    rule.methods(node.texts("methods"));
     if (node.has("mode")) {
-      String mode = text(node.get("mode"), where + ".mode");
-      try {
-        rule.mode(RuleMode.valueOf(mode.toUpperCase(Locale.ROOT)));
-      } catch (IllegalArgumentException e) {
-        throw new RateLimitConfigException(
-            where + ".mode must be enforce or shadow, was \"" + mode + "\"", e);
-      }
+      rule.mode(
+          node.choice("mode", "enforce", "enforce", "shadow").equals("shadow")
+              ? RuleMode.SHADOW
+              : RuleMode.ENFORCE);
     }
-    rule.limits(limits(node.get("limits"), where + ".limits", algorithm));
-    JsonNode tiers = table(node, "tiers", where + ".tiers");
-    for (Map.Entry<String, JsonNode> tier : tiers.properties()) {
-      String tierWhere = where + ".tiers[" + tier.getKey() + "]";
-      requireTable(tier.getValue(), tierWhere);
-      onlyKeys(tier.getValue(), tierWhere, TIER_KEYS);
-      rule.tierLimits(
-          tier.getKey(), limits(tier.getValue().get("limits"), tierWhere + ".limits", algorithm));
+    rule.limits(limits(node, algorithm));
+    for (Map.Entry<String, ConfigTable> tier : node.table("tiers").tables().entrySet()) {
+      ConfigTable table = tier.getValue().onlyKeys(TIER_KEYS);
+      rule.tierLimits(tier.getKey(), limits(table, algorithm));
     }
     return rule.build();
   }
 
-  private static List<Limit> limits(JsonNode node, String where, Algorithm algorithm) {
+  /** The {@code limits} array of a table, each limit's algorithm defaulting to the file's. */
+  private static List<Limit> limits(ConfigTable parent, Algorithm algorithm) {
     List<Limit> out = new ArrayList<>();
-    if (node == null) {
-      return out;
-    }
-    if (!node.isArray()) {
-      throw new RateLimitConfigException(where + " must be an array of limit tables, was " + node);
-    }
-    int index = 0;
-    for (JsonNode limit : node) {
-      String id = limit.path("id").isTextual() ? limit.get("id").asText() : String.valueOf(index);
-      String at = where + "[" + id + "]";
-      requireTable(limit, at);
-      onlyKeys(limit, at, LIMIT_KEYS);
-      Limit.Builder builder = Limit.builder(limit.path("id").isTextual() ? id : null);
-      builder.quota(integer(limit.get("quota"), at + ".quota", 0));
-      if (!limit.has("window")) {
-        throw new RateLimitConfigException(at + ".window must be set");
-      }
-      builder.window(duration(limit.get("window"), at + ".window"));
+    for (ConfigTable limit : parent.array("limits")) {
+      limit.onlyKeys(LIMIT_KEYS);
+      JsonNode id = limit.get("id");
+      Limit.Builder builder = Limit.builder(id != null && id.isTextual() ? id.asText() : null);
+      builder.quota(limit.longValue("quota", 0));
+      builder.window(limit.duration("window"));
       if (limit.has("burst")) {
-        builder.burst(integer(limit.get("burst"), at + ".burst", 0));
+        builder.burst(limit.longValue("burst", 0));
       }
-      builder.algorithm(
-          limit.has("algorithm")
-              ? algorithm(limit.get("algorithm"), at + ".algorithm")
-              : algorithm);
+      builder.algorithm(algorithm(limit, algorithm));
       try {
         out.add(builder.build());
       } catch (RateLimitConfigException e) {
         // the limit names itself as limits[id]; put the table it sits in before that
-        String prefix = where.substring(0, where.length() - "limits".length());
-        throw new RateLimitConfigException(prefix + e.getMessage(), e);
+        throw parent.where().isEmpty() ? e : e.within(parent.where());
       }
-      index++;
     }
     return out;
   }
 
-  private static Penalty penalty(JsonNode node) {
-    onlyKeys(node, "penalty", PENALTY_KEYS);
+  private static Penalty penalty(ConfigTable node) {
+    node.onlyKeys(PENALTY_KEYS);
     Penalty.Builder penalty = Penalty.builder();
     if (node.has("threshold")) {
-      long threshold = integer(node.get("threshold"), "penalty.threshold", 0);
-      if (threshold > Integer.MAX_VALUE) {
-        throw new RateLimitConfigException(
-            "penalty.threshold must be <= " + Integer.MAX_VALUE + ", was " + threshold);
-      }
-      penalty.threshold((int) threshold);
+      penalty.threshold(node.intValue("threshold", 0));
     }
     if (node.has("window")) {
-      penalty.window(duration(node.get("window"), "penalty.window"));
+      penalty.window(node.duration("window"));
     }
     if (node.has("cooldown")) {
-      penalty.cooldown(duration(node.get("cooldown"), "penalty.cooldown"));
+      penalty.cooldown(node.duration("cooldown"));
     }
     if (node.has("multiplier")) {
-      penalty.multiplier(integer(node.get("multiplier"), "penalty.multiplier", 0));
+      penalty.multiplier(node.longValue("multiplier", 0));
     }
     if (node.has("max-cooldown")) {
-      penalty.maxCooldown(duration(node.get("max-cooldown"), "penalty.max-cooldown"));
+      penalty.maxCooldown(node.duration("max-cooldown"));
     }
     if (node.has("reset-after")) {
-      penalty.resetAfter(duration(node.get("reset-after"), "penalty.reset-after"));
+      penalty.resetAfter(node.duration("reset-after"));
     }
     return penalty.build();
   }
 
   /** The {@code [http]} table as plain values; the HTTP layer reads and validates it. */
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> http(JsonNode root) {
-    JsonNode http = table(root, "http", "http");
-    return MAPPER.convertValue(http, Map.class);
+  private static Map<String, Object> http(ConfigTable root) {
+    return root.table("http").values();
   }
 
-  private static JsonNode table(JsonNode parent, String key, String where) {
-    JsonNode node = parent.get(key);
-    if (node == null) {
-      return MAPPER.createObjectNode();
-    }
-    requireTable(node, where);
-    return node;
-  }
-
-  private static void requireTable(JsonNode node, String where) {
-    if (!node.isObject()) {
-      throw new RateLimitConfigException(where + " must be a table, was " + node);
-    }
-  }
-
-  private static void onlyKeys(JsonNode node, String where, Set<String> allowed) {
-    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-      String key = it.next();
-      if (!allowed.contains(key)) {
-        String at = where.isEmpty() ? key : where + "." + key;
-        throw new RateLimitConfigException(
-            at
-                + " is not a known key (known here: "
-                + String.join(", ", allowed.stream().sorted().toList())
-                + ")");
-      }
-    }
-  }
-
-  private static String text(JsonNode node, String where) {
-    if (!node.isTextual()) {
-      throw new RateLimitConfigException(where + " must be a text, was " + node);
-    }
-    return node.asText();
-  }
-
-  private static long integer(JsonNode node, String where, long absent) {
-    if (node == null) {
+  private static Algorithm algorithm(ConfigTable table, Algorithm absent) {
+    if (!table.has("algorithm")) {
       return absent;
     }
-    if (!node.isIntegralNumber() || !node.canConvertToLong()) {
-      throw new RateLimitConfigException(where + " must be an integer, was " + node);
-    }
-    return node.asLong();
-  }
-
-  private static Duration duration(JsonNode node, String where) {
-    String text = text(node, where);
+    String name = table.text("algorithm");
     try {
-      return Durations.parse(text);
-    } catch (IllegalArgumentException e) {
-      throw new RateLimitConfigException(
-          where + " must be a duration such as 1s or 1h30m: " + e.getMessage(), e);
-    }
-  }
-
-  private static Algorithm algorithm(JsonNode node, String where) {
-    try {
-      return Algorithm.fromConfigName(text(node, where));
+      return Algorithm.fromConfigName(name);
     } catch (RateLimitConfigException e) {
       throw new RateLimitConfigException(
-          where + " " + e.getMessage().replaceFirst("^algorithm ", ""), e);
+          table.at("algorithm") + " " + e.getMessage().replaceFirst("^algorithm ", ""), e);
     }
-  }
-
-  private static List<String> strings(JsonNode node, String where) {
-    List<String> out = new ArrayList<>();
-    if (node == null) {
-      return out;
-    }
-    if (!node.isArray()) {
-      throw new RateLimitConfigException(where + " must be an array of texts, was " + node);
-    }
-    for (JsonNode element : node) {
-      out.add(text(element, where + "[" + out.size() + "]"));
-    }
-    return out;
   }
 }

@@ -104,7 +104,7 @@ class TomlConfigLoaderTest {
         "quota = 0, window = \"1s\" | rules[api].limits[l].quota must be >= 1, was 0",
         "quota = 5, window = \"1s\", burst = 0 | rules[api].limits[l].burst must be >= 1, was 0",
         "quota = 5, window = \"1s\", algorithm = \"leaky\" | rules[api].limits[l].algorithm must be one of",
-        "quota = 5, window = \"1 s\" | rules[api].limits[l].window must be a duration such as 1s",
+        "quota = 5, window = \"1 s\" | rules[api].limits[l].window must be a duration such as 250ms, 10s or 1h30m, was \"1 s\"",
         "quota = 5, window = \"10\" | rules[api].limits[l].window must be a duration",
         "quota = 5 | rules[api].limits[l].window must be set",
         "quota = \"5\", window = \"1s\" | rules[api].limits[l].quota must be an integer, was \"5\"",
