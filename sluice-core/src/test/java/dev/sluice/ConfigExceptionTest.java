@@ -45,7 +45,7 @@ class ConfigExceptionTest {
             () -> CircuitBreakerConfig.builder().openDelay(Duration.ofSeconds(-1)).build())
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("breaker.open-delay");
-    assertThatThrownBy(() -> RetryPolicy.builder().maxAttempts(0))
+    assertThatThrownBy(() -> RetryPolicy.builder().maxAttempts(0).build())
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("retry.max-attempts");
   }

@@ -145,7 +145,10 @@ public record CircuitBreakerConfig(
     }
   }
 
-  /** Builds a {@link CircuitBreakerConfig}. Not thread-safe. */
+  /**
+   * Builds a {@link CircuitBreakerConfig}. Setters only collect values; {@link #build()} checks
+   * every rule, once, in the record's constructor. Not thread-safe.
+   */
   public static final class Builder {
     private int consecutiveFailures = 10;
     private int windowFailures;
@@ -171,10 +174,8 @@ public record CircuitBreakerConfig(
      *
      * @param count at least 0
      * @return this builder
-     * @throws ConfigException if negative
      */
     public Builder consecutiveFailures(int count) {
-      atLeast("breaker.consecutive-failures", count, 0);
       this.consecutiveFailures = count;
       return this;
     }
@@ -185,16 +186,10 @@ public record CircuitBreakerConfig(
      * @param count at least 0
      * @param window positive
      * @return this builder
-     * @throws ConfigException if a value breaks its rule
      */
     public Builder failuresWithin(int count, Duration window) {
-      atLeast("breaker.window-failures", count, 0);
-      Objects.requireNonNull(window, "breaker.failure-window");
-      if (!positive(window)) {
-        throw new ConfigException("breaker.failure-window must be > 0, was " + window);
-      }
       this.windowFailures = count;
-      this.failureWindow = window;
+      this.failureWindow = Objects.requireNonNull(window, "breaker.failure-window");
       return this;
     }
 
@@ -207,11 +202,9 @@ public record CircuitBreakerConfig(
      * @param size calls or seconds, at least 1
      * @param minimumCalls at least 1
      * @return this builder
-     * @throws ConfigException if a value breaks its rule
      */
     public Builder failureRate(
         float thresholdPercent, WindowType type, int size, int minimumCalls) {
-      percent("breaker.failure-rate-threshold", thresholdPercent);
       window(type, size, minimumCalls);
       this.failureRateThreshold = thresholdPercent;
       return this;
@@ -225,17 +218,11 @@ public record CircuitBreakerConfig(
      * @param thresholdPercent within (0, 100]; 0 switches the rule off
      * @param slowCallDuration positive
      * @return this builder
-     * @throws ConfigException if a value breaks its rule
      */
     public Builder slowCallRate(float thresholdPercent, Duration slowCallDuration) {
-      percent("breaker.slow-call-rate-threshold", thresholdPercent);
-      Objects.requireNonNull(slowCallDuration, "breaker.slow-call-duration");
-      if (!positive(slowCallDuration)) {
-        throw new ConfigException(
-            "breaker.slow-call-duration must be > 0, was " + slowCallDuration);
-      }
       this.slowCallRateThreshold = thresholdPercent;
-      this.slowCallDuration = slowCallDuration;
+      this.slowCallDuration =
+          Objects.requireNonNull(slowCallDuration, "breaker.slow-call-duration");
       return this;
     }
 
@@ -246,12 +233,9 @@ public record CircuitBreakerConfig(
      * @param size calls or seconds, at least 1
      * @param minimumCalls at least 1
      * @return this builder
-     * @throws ConfigException if a value breaks its rule
      */
     public Builder window(WindowType type, int size, int minimumCalls) {
       this.windowType = Objects.requireNonNull(type, "breaker.window-type");
-      atLeast("breaker.window-size", size, 1);
-      atLeast("breaker.minimum-calls", minimumCalls, 1);
       this.windowSize = size;
       this.minimumCalls = minimumCalls;
       return this;
@@ -262,14 +246,9 @@ public record CircuitBreakerConfig(
      *
      * @param delay not negative (zero goes to half-open at the next call)
      * @return this builder
-     * @throws ConfigException if negative
      */
     public Builder openDelay(Duration delay) {
-      Objects.requireNonNull(delay, "breaker.open-delay");
-      if (delay.isNegative()) {
-        throw new ConfigException("breaker.open-delay must be >= 0, was " + delay);
-      }
-      this.openDelay = delay;
+      this.openDelay = Objects.requireNonNull(delay, "breaker.open-delay");
       return this;
     }
 
@@ -290,10 +269,8 @@ public record CircuitBreakerConfig(
      *
      * @param probes at least 1
      * @return this builder
-     * @throws ConfigException if below 1
      */
     public Builder halfOpenProbes(int probes) {
-      atLeast("breaker.half-open-probes", probes, 1);
       this.halfOpenProbes = probes;
       return this;
     }
@@ -304,14 +281,9 @@ public record CircuitBreakerConfig(
      *
      * @param timeout positive
      * @return this builder
-     * @throws ConfigException if not positive
      */
     public Builder probeTimeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "breaker.probe-timeout");
-      if (!positive(timeout)) {
-        throw new ConfigException("breaker.probe-timeout must be > 0, was " + timeout);
-      }
-      this.probeTimeout = timeout;
+      this.probeTimeout = Objects.requireNonNull(timeout, "breaker.probe-timeout");
       return this;
     }
 

@@ -226,7 +226,10 @@ public final class RetryPolicy implements Policy {
     return "RetryPolicy" + schedule;
   }
 
-  /** Builds a {@link RetryPolicy}; every setter validates at once. Not thread-safe. */
+  /**
+   * Builds a {@link RetryPolicy}. Setters only collect values; {@link #build()} checks the
+   * schedule's rules, once, in {@link RetrySchedule}'s constructor. Not thread-safe.
+   */
   public static final class Builder {
     private int maxAttempts = RetrySchedule.DEFAULT.maxAttempts();
     private @Nullable Duration maxElapsed = RetrySchedule.DEFAULT.maxElapsed();
@@ -266,12 +269,8 @@ public final class RetryPolicy implements Policy {
      *
      * @param maxAttempts at least 1
      * @return this builder
-     * @throws ConfigException if below 1
      */
     public Builder maxAttempts(int maxAttempts) {
-      if (maxAttempts < 1) {
-        throw new ConfigException("retry.max-attempts must be >= 1, was " + maxAttempts);
-      }
       this.maxAttempts = maxAttempts;
       return this;
     }
@@ -281,12 +280,8 @@ public final class RetryPolicy implements Policy {
      *
      * @param maxElapsed positive, or {@code null} for no budget
      * @return this builder
-     * @throws ConfigException if zero or negative
      */
     public Builder maxElapsed(@Nullable Duration maxElapsed) {
-      if (maxElapsed != null && (maxElapsed.isNegative() || maxElapsed.isZero())) {
-        throw new ConfigException("retry.max-elapsed must be > 0, was " + maxElapsed);
-      }
       this.maxElapsed = maxElapsed;
       return this;
     }
@@ -310,14 +305,9 @@ public final class RetryPolicy implements Policy {
      * @param maxDelay not negative
      * @param overMaxDelay wait {@code maxDelay} ({@link RetrySchedule.OverMaxDelay#CAP}) or give up
      * @return this builder
-     * @throws ConfigException if {@code maxDelay} is negative
      */
     public Builder maxDelay(Duration maxDelay, RetrySchedule.OverMaxDelay overMaxDelay) {
-      Objects.requireNonNull(maxDelay, "retry.max-delay");
-      if (maxDelay.isNegative()) {
-        throw new ConfigException("retry.max-delay must be >= 0, was " + maxDelay);
-      }
-      this.maxDelay = maxDelay;
+      this.maxDelay = Objects.requireNonNull(maxDelay, "retry.max-delay");
       this.overMaxDelay = Objects.requireNonNull(overMaxDelay, "retry.over-max-delay");
       return this;
     }

@@ -162,12 +162,15 @@ class TripRulesTest {
 
   @Test
   void invalidConfigurationsAreRejectedNamingKeyRuleAndValue() {
-    assertThatThrownBy(() -> CircuitBreakerConfig.builder().halfOpenProbes(0))
+    assertThatThrownBy(() -> CircuitBreakerConfig.builder().halfOpenProbes(0).build())
         .hasMessage("breaker.half-open-probes must be >= 1, was 0");
-    assertThatThrownBy(() -> CircuitBreakerConfig.builder().consecutiveFailures(-1))
+    assertThatThrownBy(() -> CircuitBreakerConfig.builder().consecutiveFailures(-1).build())
         .hasMessage("breaker.consecutive-failures must be >= 0, was -1");
     assertThatThrownBy(
-            () -> CircuitBreakerConfig.builder().failureRate(120, WindowType.COUNT_BASED, 10, 5))
+            () ->
+                CircuitBreakerConfig.builder()
+                    .failureRate(120, WindowType.COUNT_BASED, 10, 5)
+                    .build())
         .hasMessage("breaker.failure-rate-threshold must be within [0, 100], was 120.0");
     assertThatThrownBy(
             () ->
@@ -176,7 +179,7 @@ class TripRulesTest {
                     .maxOpenDelay(Duration.ofSeconds(5))
                     .build())
         .hasMessage("breaker.max-open-delay must be >= open-delay (PT10S), was PT5S");
-    assertThatThrownBy(() -> CircuitBreakerConfig.builder().probeTimeout(Duration.ZERO))
+    assertThatThrownBy(() -> CircuitBreakerConfig.builder().probeTimeout(Duration.ZERO).build())
         .hasMessage("breaker.probe-timeout must be > 0, was PT0S");
   }
 }

@@ -223,14 +223,15 @@ class RetryPolicyTest {
 
   @Test
   void invalidSettingsAreRejectedNamingKeyRuleAndValue() {
-    assertThatThrownBy(() -> RetryPolicy.builder().maxAttempts(0))
+    assertThatThrownBy(() -> RetryPolicy.builder().maxAttempts(0).build())
         .hasMessage("retry.max-attempts must be >= 1, was 0");
-    assertThatThrownBy(() -> RetryPolicy.builder().maxElapsed(Duration.ZERO))
+    assertThatThrownBy(() -> RetryPolicy.builder().maxElapsed(Duration.ZERO).build())
         .hasMessage("retry.max-elapsed must be > 0, was PT0S");
     assertThatThrownBy(
             () ->
                 RetryPolicy.builder()
-                    .maxDelay(Duration.ofSeconds(-1), RetrySchedule.OverMaxDelay.CAP))
+                    .maxDelay(Duration.ofSeconds(-1), RetrySchedule.OverMaxDelay.CAP)
+                    .build())
         .hasMessage("retry.max-delay must be >= 0, was PT-1S");
   }
 
