@@ -44,6 +44,31 @@ public class ConfigException extends SluiceException {
     this.value = String.valueOf(value);
   }
 
+  private ConfigException(
+      String key, String rule, String text, boolean quoted, @Nullable Throwable cause) {
+    super(key + " " + rule + ", was " + (quoted ? '"' + text + '"' : text), cause);
+    this.key = key;
+    this.rule = rule;
+    this.value = text;
+  }
+
+  /**
+   * The exception for a value given as text (a map entry, an environment variable): the message
+   * shows the text in double quotes, so an empty or blank value stays visible ({@code
+   * throttle.max-concurrency must be an integer, was "many"}); {@link #value()} is the text as
+   * given.
+   *
+   * @param key the key
+   * @param rule what the value must be
+   * @param text the text that broke it
+   * @param cause what failed while reading the text, or {@code null}
+   * @return the exception
+   */
+  public static ConfigException ofText(
+      String key, String rule, String text, @Nullable Throwable cause) {
+    return new ConfigException(key, rule, text, true, cause);
+  }
+
   /**
    * Creates the exception from a message in the house format {@code KEY RULE, was VALUE}; the key
    * is its first word and the value what follows its last {@code ", was "}.

@@ -50,7 +50,7 @@ public final class ConfigText {
     try {
       return Integer.parseInt(text.strip());
     } catch (NumberFormatException e) {
-      throw new ConfigException(key, "must be an integer", quoted(text), e);
+      throw ConfigException.ofText(key, "must be an integer", text, e);
     }
   }
 
@@ -66,7 +66,7 @@ public final class ConfigText {
     try {
       return Long.parseLong(text.strip());
     } catch (NumberFormatException e) {
-      throw new ConfigException(key, "must be an integer", quoted(text), e);
+      throw ConfigException.ofText(key, "must be an integer", text, e);
     }
   }
 
@@ -83,10 +83,10 @@ public final class ConfigText {
     try {
       parsed = Double.parseDouble(text.strip());
     } catch (NumberFormatException e) {
-      throw new ConfigException(key, "must be a decimal number", quoted(text), e);
+      throw ConfigException.ofText(key, "must be a decimal number", text, e);
     }
     if (!Double.isFinite(parsed)) {
-      throw new ConfigException(key, "must be a finite decimal number", quoted(text));
+      throw ConfigException.ofText(key, "must be a finite decimal number", text, null);
     }
     return parsed;
   }
@@ -103,7 +103,7 @@ public final class ConfigText {
     return switch (text.strip().toLowerCase(Locale.ROOT)) {
       case "true" -> true;
       case "false" -> false;
-      default -> throw new ConfigException(key, "must be true or false", quoted(text));
+      default -> throw ConfigException.ofText(key, "must be true or false", text, null);
     };
   }
 
@@ -119,8 +119,7 @@ public final class ConfigText {
     try {
       return Durations.parse(text.strip());
     } catch (IllegalArgumentException e) {
-      throw new ConfigException(
-          key, "must be a duration such as 250ms, 10s or 1h30m", quoted(text), e);
+      throw ConfigException.ofText(key, "must be a duration such as 250ms, 10s or 1h30m", text, e);
     }
   }
 
@@ -138,15 +137,5 @@ public final class ConfigText {
       }
     }
     return items;
-  }
-
-  /**
-   * A value as messages show it: in double quotes.
-   *
-   * @param text the value as given
-   * @return {@code "text"}
-   */
-  public static String quoted(String text) {
-    return '"' + text + '"';
   }
 }

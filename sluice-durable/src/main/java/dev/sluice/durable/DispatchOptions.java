@@ -1,8 +1,8 @@
 package dev.sluice.durable;
 
 import dev.sluice.ConfigException;
+import dev.sluice.internal.ConfigText;
 import dev.sluice.retry.RetrySchedule;
-import dev.sluice.time.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
@@ -164,7 +164,7 @@ public record DispatchOptions(
      * @throws ConfigException if the text is not a valid duration
      */
     public Builder delay(String delay) {
-      return delay(parse("dispatch.delay", delay));
+      return delay(ConfigText.duration("dispatch.delay", delay));
     }
 
     /**
@@ -235,7 +235,7 @@ public record DispatchOptions(
      * @throws ConfigException if the text is not a valid positive duration
      */
     public Builder maxDuration(String maxDuration) {
-      return maxDuration(parse("dispatch.max-duration", maxDuration));
+      return maxDuration(ConfigText.duration("dispatch.max-duration", maxDuration));
     }
 
     /**
@@ -268,15 +268,6 @@ public record DispatchOptions(
     public DispatchOptions build() {
       return new DispatchOptions(
           idempotencyKey, delay, notBefore, queue, tags, priority, maxDuration, retry);
-    }
-
-    private static Duration parse(String key, String text) {
-      try {
-        return Durations.parse(text);
-      } catch (IllegalArgumentException e) {
-        throw new ConfigException(
-            key, "must be a duration such as 1h30m (" + e.getMessage() + ")", text, e);
-      }
     }
   }
 }

@@ -3,7 +3,7 @@ package dev.sluice.durable;
 import dev.sluice.ConfigException;
 import dev.sluice.Policy;
 import dev.sluice.Sluice;
-import dev.sluice.time.Durations;
+import dev.sluice.internal.ConfigText;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -209,7 +209,7 @@ public record WorkerConfig(
      * @throws ConfigException if the text is not a valid duration
      */
     public Builder lease(String lease) {
-      return lease(parse("worker.lease", lease));
+      return lease(ConfigText.duration("worker.lease", lease));
     }
 
     /**
@@ -299,15 +299,6 @@ public record WorkerConfig(
           policy,
           retention,
           listeners);
-    }
-
-    private static Duration parse(String key, String text) {
-      try {
-        return Durations.parse(text);
-      } catch (IllegalArgumentException e) {
-        throw new ConfigException(
-            key, "must be a duration such as 1h30m (" + e.getMessage() + ")", text, e);
-      }
     }
   }
 }
