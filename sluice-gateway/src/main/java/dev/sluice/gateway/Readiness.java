@@ -32,7 +32,7 @@ record Readiness(int status, String body) {
     if (redis == null) {
       return ready(json.put("store", "memory"));
     }
-    FailureMode mode = redis.config().onFailure();
+    FailureMode mode = redis.config().failurePolicy().onFailure();
     boolean reachable = redis.ping();
     json.put("store", "redis")
         .put("redis", reachable ? "reachable" : "unreachable")

@@ -111,8 +111,8 @@ class GatewayConfigLoaderTest {
                     + "kind = \"redis\"\nbreaker-open-delay = \"200ms\"\n"
                     + "reconnect-delay-max = \"100ms\"\n")
             .redis();
-    assertThat(tuned.breaker().openDelay()).isEqualTo(Duration.ofMillis(200));
-    assertThat(tuned.reconnectDelayMax()).isEqualTo(Duration.ofMillis(100));
+    assertThat(tuned.failurePolicy().breaker().openDelay()).isEqualTo(Duration.ofMillis(200));
+    assertThat(tuned.connection().reconnectDelayMax()).isEqualTo(Duration.ofMillis(100));
     assertThatThrownBy(() -> parse(base + "kind = \"etcd\"\n"))
         .hasMessage("store.kind must be memory or redis, was \"etcd\"");
     assertThatThrownBy(() -> parse(base + "kind = \"redis\"\nfail-mode = \"maybe\"\n"))

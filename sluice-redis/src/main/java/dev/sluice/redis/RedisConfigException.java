@@ -1,6 +1,8 @@
 package dev.sluice.redis;
 
 import dev.sluice.ConfigException;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A Redis store setting broke a rule. The message names the setting, the rule and the value, for
@@ -16,5 +18,12 @@ public final class RedisConfigException extends ConfigException {
    */
   public RedisConfigException(String message) {
     super(message);
+  }
+
+  /** Throws unless {@code value} is more than zero: {@code redis.NAME must be > 0, was VALUE}. */
+  static void requirePositive(String name, @Nullable Duration value) {
+    if (value == null || value.isNegative() || value.isZero()) {
+      throw new RedisConfigException("redis." + name + " must be > 0, was " + value);
+    }
   }
 }

@@ -37,7 +37,7 @@ import java.util.function.Supplier;
 final class RedisLink implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(RedisLink.class.getName());
 
-  private final RedisStoreConfig config;
+  private final RedisConnection config;
   private final ClientResources resources;
   private final AbstractRedisClient client;
   private final Runnable onScriptReload;
@@ -52,7 +52,7 @@ final class RedisLink implements AutoCloseable {
       Supplier<String> ping) {}
 
   private RedisLink(
-      RedisStoreConfig config,
+      RedisConnection config,
       ClientResources resources,
       AbstractRedisClient client,
       Runnable onScriptReload) {
@@ -67,7 +67,7 @@ final class RedisLink implements AutoCloseable {
    * keeps trying in the background (commands fail as not connected until then). {@code
    * onScriptReload} runs on the calling thread each time a call meets {@code NOSCRIPT}.
    */
-  static RedisLink open(RedisStoreConfig config, Runnable onScriptReload) {
+  static RedisLink open(RedisConnection config, FailureMode onFailure, Runnable onScriptReload) {
     ClientResources resources =
         ClientResources.builder()
             .reconnectDelay(
@@ -96,14 +96,14 @@ final class RedisLink implements AutoCloseable {
               + " ("
               + e.getMessage()
               + "); deciding "
-              + config.onFailure()
+              + onFailure
               + " and connecting in the background");
       link.connectLater();
     }
     return link;
   }
 
-  private static AbstractRedisClient client(RedisStoreConfig config, ClientResources resources) {
+  private static AbstractRedisClient client(RedisConnection config, ClientResources resources) {
     SocketOptions socket =
         SocketOptions.builder().connectTimeout(config.connectTimeout()).keepAlive(true).build();
     TimeoutOptions timeouts = TimeoutOptions.enabled(config.commandTimeout());
@@ -194,14 +194,10 @@ final class RedisLink implements AutoCloseable {
             TimeUnit.MILLISECONDS);
   }
 
-  private static RedisURI uri(RedisStoreConfig config, RedisURI.Builder builder) {
+  private static RedisURI uri(RedisConnection config, RedisURI.Builder builder) {
     // the URI's timeout also bounds the connection handshake (HELLO, AUTH, SELECT): give it the
     // connect timeout; commands get the command timeout from the connection and TimeoutOptions
-    Duration handshake =
-        config.connectTimeout().compareTo(config.commandTimeout()) > 0
-            ? config.connectTimeout()
-            : config.commandTimeout();
-    builder.withTimeout(handshake).withSsl(config.tls());
+    builder.withTimeout(config.handshakeTimeout()).withSsl(config.tls());
     if (config.password() != null) {
       if (config.username() != null) {
         builder.withAuthentication(config.username(), config.password());

@@ -30,7 +30,7 @@ final class RedisPenaltyStore implements PenaltyStore {
     this.scripts = scripts;
     this.known = new KnownPenalties(maxClients);
     this.fallback = PenaltyStore.inMemory(maxClients);
-    this.onFailure = store.config().onFailure();
+    this.onFailure = store.config().failurePolicy().onFailure();
   }
 
   @Override
@@ -92,6 +92,6 @@ final class RedisPenaltyStore implements PenaltyStore {
 
   @Override
   public String toString() {
-    return "RedisPenaltyStore[" + store.config().endpoints() + ", " + onFailure + "]";
+    return "RedisPenaltyStore[" + store.config().connection().endpoints() + ", " + onFailure + "]";
   }
 }

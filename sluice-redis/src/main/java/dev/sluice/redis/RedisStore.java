@@ -91,8 +91,8 @@ public final class RedisStore implements LimitStore, AutoCloseable {
     this.names = new RedisKeys(config.keyPrefix());
     this.breaker =
         CircuitBreaker.builder()
-            .name("redis " + config.endpoints())
-            .config(config.breaker())
+            .name("redis " + config.connection().endpoints())
+            .config(config.failurePolicy().breaker())
             .timeSource(time)
             .listener(
                 event -> {
@@ -110,15 +110,15 @@ public final class RedisStore implements LimitStore, AutoCloseable {
                               + " -> "
                               + transition.to()
                               + " for "
-                              + config.endpoints()
+                              + config.connection().endpoints()
                               + "; while it is not closed, decisions are "
-                              + config.onFailure());
+                              + config.failurePolicy().onFailure());
                 })
             .build();
     this.retry =
         Sluice.with(
             RetryPolicy.builder()
-                .schedule(config.retry())
+                .schedule(config.failurePolicy().retry())
                 .retryIf(Transients::isTransient)
                 .timeSource(time)
                 .listener(
@@ -129,8 +129,12 @@ public final class RedisStore implements LimitStore, AutoCloseable {
                     })
                 .build());
     this.overLimit = new OverLimitCache(config.overLimitCacheSize());
-    this.fallback = new FallbackLimits(config.fallbackNodes(), config.fallbackMaxKeys());
-    this.link = RedisLink.open(config, this::scriptReloaded);
+    this.fallback =
+        new FallbackLimits(
+            config.failurePolicy().fallbackNodes(), config.failurePolicy().fallbackMaxKeys());
+    this.link =
+        RedisLink.open(
+            config.connection(), config.failurePolicy().onFailure(), this::scriptReloaded);
   }
 
   private static LongAdder[] adders(int n) {
@@ -319,7 +323,7 @@ public final class RedisStore implements LimitStore, AutoCloseable {
   }
 
   private RedisDecision unavailable(String key, List<Limit> limits, long cost, long nowNanos) {
-    return switch (config.onFailure()) {
+    return switch (config.failurePolicy().onFailure()) {
       case FALLBACK ->
           new RedisDecision(
               fallback.decide(key, limits, cost, nowNanos), RedisDecision.Origin.FALLBACK);
@@ -344,7 +348,7 @@ public final class RedisStore implements LimitStore, AutoCloseable {
     int n = limits.size();
     Duration wait = breaker.retryAfter();
     if (wait.isZero()) {
-      wait = config.failClosedRetryAfter();
+      wait = config.failurePolicy().failClosedRetryAfter();
     }
     long retryAfter = wait.toNanos();
     long[] resetAfter = new long[n];

@@ -1,20 +1,22 @@
 package dev.sluice.redis;
 
 import dev.sluice.breaker.CircuitBreakerConfig;
-import dev.sluice.retry.Backoff;
-import dev.sluice.retry.Jitter;
 import dev.sluice.retry.RetrySchedule;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Everything a {@link RedisStore} needs: where Redis is, how to talk to it, and what to do when it
- * cannot answer. Immutable; every rule is checked once by {@link Builder#build()}, and an error
- * names the setting, the rule and the value ({@code redis.command-timeout must be > 0, was PT0S}).
+ * Everything a {@link RedisStore} needs: where Redis is and how to talk to it ({@link
+ * RedisConnection}), what to do when it cannot answer ({@link RedisFailurePolicy}), and how the
+ * store names and caches its keys. Immutable; every rule is checked once, in the records'
+ * constructors, and an error names the setting, the rule and the value ({@code
+ * redis.command-timeout must be > 0, was PT0S}).
+ *
+ * <p>The builder sets any part directly, or takes a connection or a failure policy built elsewhere
+ * (shared by several stores) and then changes parts of it:
  *
  * <pre>{@code
  * RedisStoreConfig config = RedisStoreConfig.builder()
@@ -25,125 +27,47 @@ import org.jspecify.annotations.Nullable;
  *     .build();
  * }</pre>
  *
- * @param topology standalone, Sentinel or Cluster
- * @param endpoints {@code host:port} of the server, the sentinels or the cluster seeds
- * @param sentinelMaster the master name the sentinels monitor (Sentinel only)
- * @param tls whether connections use TLS (peer verified)
- * @param username the ACL user, or {@code null} for the default user
- * @param password the password, or {@code null} for none
- * @param database the database index (standalone and Sentinel)
- * @param commandTimeout how long one script call may take before it counts as a failure
- * @param connectTimeout how long establishing a connection may take
- * @param reconnectDelayMax the longest pause between reconnection attempts
+ * @param connection topology, endpoints, credentials and timeouts
+ * @param failurePolicy retries, the breaker around Redis and what is decided while it is down
  * @param keyPrefix prepended to every key the store writes
- * @param onFailure what to decide when Redis cannot answer
- * @param fallbackNodes how many nodes share the limits under {@link FailureMode#FALLBACK}
- * @param fallbackMaxKeys the bound of the local fallback store
- * @param failClosedRetryAfter the retry-after of a fail-closed denial when the breaker gives none
- * @param retry how a decision is retried when an error is transient (the script surely did not run:
- *     not connected, loading, read-only replica, re-sharding): the core's schedule, 1 to 10
- *     attempts; by default 3, backing off from 5 ms doubling to 50 ms with full jitter
- * @param breaker the circuit breaker around Redis
  * @param overLimitCacheSize keys remembered as over limit until a known time (0: no cache)
- * @param connectInBackground whether a store may start while Redis is unreachable (deciding by the
- *     failure mode and connecting in the background) instead of failing at creation
  * @param listeners what hears of each call to Redis (its duration, its error, a script reload), in
  *     the order they are told
  */
 public record RedisStoreConfig(
-    Topology topology,
-    List<String> endpoints,
-    @Nullable String sentinelMaster,
-    boolean tls,
-    @Nullable String username,
-    @Nullable String password,
-    int database,
-    Duration commandTimeout,
-    Duration connectTimeout,
-    Duration reconnectDelayMax,
+    RedisConnection connection,
+    RedisFailurePolicy failurePolicy,
     String keyPrefix,
-    FailureMode onFailure,
-    int fallbackNodes,
-    long fallbackMaxKeys,
-    Duration failClosedRetryAfter,
-    RetrySchedule retry,
-    CircuitBreakerConfig breaker,
     int overLimitCacheSize,
-    boolean connectInBackground,
     List<RedisStoreListener> listeners) {
 
-  private static final Pattern ENDPOINT = Pattern.compile("[^:\\s]+:\\d{1,5}");
-
-  /** The breaker used unless one is set: open after 5 failures in a row, probe after 1 s. */
-  public static final CircuitBreakerConfig DEFAULT_BREAKER =
-      CircuitBreakerConfig.builder()
-          .consecutiveFailures(5)
-          .openDelay(Duration.ofSeconds(1))
-          .maxOpenDelay(Duration.ofSeconds(5))
-          .build();
-
   /**
-   * Checks every rule.
+   * Checks every rule of the store's own settings (the connection and the policy check theirs).
    *
    * @throws RedisConfigException if a value breaks a rule
    */
   public RedisStoreConfig {
-    Objects.requireNonNull(topology, "topology");
-    Objects.requireNonNull(onFailure, "onFailure");
-    Objects.requireNonNull(breaker, "breaker");
-    endpoints = List.copyOf(Objects.requireNonNull(endpoints, "endpoints"));
-    listeners = List.copyOf(Objects.requireNonNull(listeners, "listeners"));
-    if (endpoints.isEmpty()) {
-      throw new RedisConfigException("redis.endpoints must name at least one host:port, was []");
-    }
-    for (String endpoint : endpoints) {
-      if (!ENDPOINT.matcher(endpoint).matches() || port(endpoint) < 1 || port(endpoint) > 65535) {
-        throw new RedisConfigException(
-            "redis.endpoints must be host:port with a port of 1-65535, was \"" + endpoint + "\"");
-      }
-    }
-    if (topology == Topology.SENTINEL && (sentinelMaster == null || sentinelMaster.isBlank())) {
-      throw new RedisConfigException(
-          "redis.sentinel-master must be set for a sentinel topology, was " + sentinelMaster);
-    }
-    if (topology == Topology.CLUSTER && database != 0) {
-      throw new RedisConfigException(
-          "redis.database must be 0 on a cluster topology, was " + database);
-    }
-    if (database < 0) {
-      throw new RedisConfigException("redis.database must be >= 0, was " + database);
-    }
-    positive("command-timeout", commandTimeout);
-    positive("connect-timeout", connectTimeout);
-    positive("reconnect-delay-max", reconnectDelayMax);
-    positive("fail-closed-retry-after", failClosedRetryAfter);
+    Objects.requireNonNull(connection, "redis.connection");
+    Objects.requireNonNull(failurePolicy, "redis.failure-policy");
+    listeners = List.copyOf(Objects.requireNonNull(listeners, "redis.listeners"));
     if (keyPrefix == null || keyPrefix.indexOf('{') >= 0 || keyPrefix.indexOf('}') >= 0) {
       throw new RedisConfigException(
           "redis.key-prefix must be set and hold no '{' or '}', was " + keyPrefix);
     }
-    if (fallbackNodes < 1) {
-      throw new RedisConfigException("redis.fallback-nodes must be >= 1, was " + fallbackNodes);
-    }
-    if (fallbackMaxKeys < 1) {
-      throw new RedisConfigException(
-          "redis.fallback-max-keys must be >= 1, was " + fallbackMaxKeys);
-    }
-    Objects.requireNonNull(retry, "redis.retry");
-    requireAttempts(retry.maxAttempts());
     if (overLimitCacheSize < 0) {
       throw new RedisConfigException(
           "redis.over-limit-cache-size must be >= 0, was " + overLimitCacheSize);
     }
   }
 
-  private static int port(String endpoint) {
-    return Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
-  }
-
-  private static void positive(String name, Duration value) {
-    if (value == null || value.isNegative() || value.isZero()) {
-      throw new RedisConfigException("redis." + name + " must be > 0, was " + value);
-    }
+  /**
+   * Starts a configuration; set the topology with {@link Builder#standalone}, {@link
+   * Builder#sentinel} or {@link Builder#cluster}.
+   *
+   * @return a builder with the defaults
+   */
+  public static Builder builder() {
+    return new Builder();
   }
 
   /**
@@ -157,128 +81,59 @@ public record RedisStoreConfig(
     Objects.requireNonNull(listener, "redis.listener");
     List<RedisStoreListener> more = new ArrayList<>(listeners);
     more.add(listener);
-    return new RedisStoreConfig(
-        topology,
-        endpoints,
-        sentinelMaster,
-        tls,
-        username,
-        password,
-        database,
-        commandTimeout,
-        connectTimeout,
-        reconnectDelayMax,
-        keyPrefix,
-        onFailure,
-        fallbackNodes,
-        fallbackMaxKeys,
-        failClosedRetryAfter,
-        retry,
-        breaker,
-        overLimitCacheSize,
-        connectInBackground,
-        List.copyOf(more));
-  }
-
-  /** The one rule on attempts, for a schedule given whole or built from the builder's parts. */
-  private static void requireAttempts(int attempts) {
-    if (attempts < 1 || attempts > 10) {
-      throw new RedisConfigException("redis.max-attempts must be 1-10, was " + attempts);
-    }
-  }
-
-  /** The schedule of {@link Builder#maxAttempts} and {@link Builder#retryBackoff}. */
-  private static RetrySchedule schedule(int attempts, Duration initial, Duration max) {
-    requireAttempts(attempts);
-    positive("retry-backoff", initial);
-    positive("retry-backoff-max", max);
-    if (max.compareTo(initial) < 0) {
-      throw new RedisConfigException(
-          "redis.retry-backoff-max must be >= redis.retry-backoff (" + initial + "), was " + max);
-    }
-    return new RetrySchedule(
-        attempts,
-        null,
-        Backoff.exponential(initial, 2, max).withJitter(Jitter.FULL),
-        max,
-        RetrySchedule.OverMaxDelay.CAP);
-  }
-
-  /**
-   * Starts a configuration; set the topology with {@link Builder#standalone}, {@link
-   * Builder#sentinel} or {@link Builder#cluster}.
-   *
-   * @return a builder with the defaults
-   */
-  public static Builder builder() {
-    return new Builder();
-  }
-
-  String host(int index) {
-    String endpoint = endpoints.get(index);
-    return endpoint.substring(0, endpoint.lastIndexOf(':'));
-  }
-
-  int port(int index) {
-    return port(endpoints.get(index));
+    return new RedisStoreConfig(connection, failurePolicy, keyPrefix, overLimitCacheSize, more);
   }
 
   @Override
   public String toString() {
-    return "RedisStoreConfig["
-        + topology
-        + " "
-        + endpoints
-        + (sentinelMaster == null ? "" : " master=" + sentinelMaster)
-        + (tls ? " tls" : "")
-        + (password == null ? "" : " password=***")
-        + " db="
-        + database
-        + " timeout="
-        + commandTimeout
-        + " onFailure="
-        + onFailure
-        + "]";
+    return "RedisStoreConfig[" + connection + " onFailure=" + failurePolicy.onFailure() + "]";
   }
 
-  /** Collects the settings of a {@link RedisStoreConfig}; {@link #build()} validates them. */
+  /**
+   * Collects the settings of a {@link RedisStoreConfig}; {@link #build()} validates them. Each
+   * setter of a connection or failure-policy part changes that part of the connection or policy
+   * being built, including one given whole by {@link #connection} or {@link #failurePolicy}.
+   */
   public static final class Builder {
-    private Topology topology = Topology.STANDALONE;
-    private List<String> endpoints = List.of("localhost:6379");
-    private @Nullable String sentinelMaster;
-    private boolean tls;
-    private @Nullable String username;
-    private @Nullable String password;
-    private int database;
-    private Duration commandTimeout = Duration.ofMillis(250);
-    private Duration connectTimeout = Duration.ofSeconds(1);
-    private Duration reconnectDelayMax = Duration.ofMillis(500);
+    private RedisConnection.Builder connection = RedisConnection.builder();
+    private RedisFailurePolicy.Builder failurePolicy = RedisFailurePolicy.builder();
     private String keyPrefix = "sluice:rl:";
-    private FailureMode onFailure = FailureMode.FALLBACK;
-    private int fallbackNodes = 1;
-    private long fallbackMaxKeys = 100_000;
-    private Duration failClosedRetryAfter = Duration.ofSeconds(1);
-    private int maxAttempts = 3;
-    private Duration retryBackoff = Duration.ofMillis(5);
-    private Duration retryBackoffMax = Duration.ofMillis(50);
-    private @Nullable RetrySchedule retry;
-    private CircuitBreakerConfig breaker = DEFAULT_BREAKER;
     private int overLimitCacheSize;
-    private boolean connectInBackground;
     private final List<RedisStoreListener> listeners = new ArrayList<>();
 
     private Builder() {}
+
+    /**
+     * Uses connection settings built elsewhere; later connection setters change parts of them.
+     *
+     * @param settings the connection settings
+     * @return this builder
+     */
+    public Builder connection(RedisConnection settings) {
+      this.connection = Objects.requireNonNull(settings, "redis.connection").toBuilder();
+      return this;
+    }
+
+    /**
+     * Uses a failure policy built elsewhere; later policy setters change parts of it.
+     *
+     * @param policy the failure policy
+     * @return this builder
+     */
+    public Builder failurePolicy(RedisFailurePolicy policy) {
+      this.failurePolicy = Objects.requireNonNull(policy, "redis.failure-policy").toBuilder();
+      return this;
+    }
 
     /**
      * Talks to one server; {@code localhost:6379} by default.
      *
      * @param endpoint {@code host:port}
      * @return this builder
-     * @throws RedisConfigException (from {@link #build()}) if the endpoint is malformed
+     * @see RedisConnection.Builder#standalone
      */
     public Builder standalone(String endpoint) {
-      this.topology = Topology.STANDALONE;
-      this.endpoints = List.of(endpoint);
+      connection.standalone(endpoint);
       return this;
     }
 
@@ -288,12 +143,9 @@ public record RedisStoreConfig(
      * @param master the name the sentinels monitor
      * @param sentinels {@code host:port} of one or more sentinels
      * @return this builder
-     * @throws RedisConfigException (from {@link #build()}) if a value is malformed
      */
     public Builder sentinel(String master, List<String> sentinels) {
-      this.topology = Topology.SENTINEL;
-      this.sentinelMaster = master;
-      this.endpoints = sentinels;
+      connection.sentinel(master, sentinels);
       return this;
     }
 
@@ -302,11 +154,9 @@ public record RedisStoreConfig(
      *
      * @param seeds {@code host:port} of one or more nodes
      * @return this builder
-     * @throws RedisConfigException (from {@link #build()}) if a seed is malformed
      */
     public Builder cluster(List<String> seeds) {
-      this.topology = Topology.CLUSTER;
-      this.endpoints = seeds;
+      connection.cluster(seeds);
       return this;
     }
 
@@ -316,18 +166,18 @@ public record RedisStoreConfig(
      * @return this builder
      */
     public Builder tls() {
-      this.tls = true;
+      connection.tls();
       return this;
     }
 
     /**
      * Authenticates with a password (Redis {@code requirepass}, default user).
      *
-     * @param password the password
+     * @param password the password, or {@code null} for none
      * @return this builder
      */
     public Builder password(@Nullable String password) {
-      this.password = password;
+      connection.password(password);
       return this;
     }
 
@@ -339,33 +189,30 @@ public record RedisStoreConfig(
      * @return this builder
      */
     public Builder credentials(String username, String password) {
-      this.username = username;
-      this.password = password;
+      connection.credentials(username, password);
       return this;
     }
 
     /**
-     * Selects a database; 0 by default.
+     * Selects a database; 0 by default, and 0 on a cluster.
      *
-     * @param database the index, at least 0; 0 on a cluster
+     * @param database the index
      * @return this builder
-     * @throws RedisConfigException (from {@link #build()}) if out of range
      */
     public Builder database(int database) {
-      this.database = database;
+      connection.database(database);
       return this;
     }
 
     /**
-     * Sets how long one script call may take; 250 ms by default. A call that takes longer counts as
-     * a failure and is not retried (it may have run).
+     * Sets how long one script call may take; 250 ms by default.
      *
      * @param timeout more than zero
      * @return this builder
-     * @throws RedisConfigException (from {@link #build()}) if not positive
+     * @see RedisConnection.Builder#commandTimeout
      */
     public Builder commandTimeout(Duration timeout) {
-      this.commandTimeout = timeout;
+      connection.commandTimeout(timeout);
       return this;
     }
 
@@ -374,35 +221,31 @@ public record RedisStoreConfig(
      *
      * @param timeout more than zero
      * @return this builder
-     * @throws RedisConfigException (from {@link #build()}) if not positive
      */
     public Builder connectTimeout(Duration timeout) {
-      this.connectTimeout = timeout;
+      connection.connectTimeout(timeout);
       return this;
     }
 
     /**
-     * Sets the longest pause between reconnection attempts; 500 ms by default. Bounds the time to
-     * notice that Redis is back.
+     * Sets the longest pause between reconnection attempts; 500 ms by default.
      *
      * @param delay more than zero
      * @return this builder
-     * @throws RedisConfigException (from {@link #build()}) if not positive
      */
     public Builder reconnectDelayMax(Duration delay) {
-      this.reconnectDelayMax = delay;
+      connection.reconnectDelayMax(delay);
       return this;
     }
 
     /**
-     * Sets the prefix of every key; {@code sluice:rl:} by default.
+     * Lets the store start while Redis is unreachable.
      *
-     * @param prefix without <code>{</code> or <code>}</code>
      * @return this builder
-     * @throws RedisConfigException (from {@link #build()}) if it holds a brace
+     * @see RedisConnection.Builder#connectInBackground
      */
-    public Builder keyPrefix(String prefix) {
-      this.keyPrefix = prefix;
+    public Builder connectInBackground() {
+      connection.connectInBackground();
       return this;
     }
 
@@ -413,20 +256,19 @@ public record RedisStoreConfig(
      * @return this builder
      */
     public Builder onFailure(FailureMode mode) {
-      this.onFailure = Objects.requireNonNull(mode, "mode");
+      failurePolicy.onFailure(mode);
       return this;
     }
 
     /**
-     * Sets how many nodes share the limits while falling back; 1 by default. Each node then
-     * enforces {@code quota / nodes} (at least 1) on its own.
+     * Sets how many nodes share the limits while falling back; 1 by default.
      *
      * @param nodes at least 1
      * @return this builder
-     * @throws RedisConfigException (from {@link #build()}) if below 1
+     * @see RedisFailurePolicy.Builder#fallbackNodes
      */
     public Builder fallbackNodes(int nodes) {
-      this.fallbackNodes = nodes;
+      failurePolicy.fallbackNodes(nodes);
       return this;
     }
 
@@ -435,10 +277,9 @@ public record RedisStoreConfig(
      *
      * @param maxKeys at least 1
      * @return this builder
-     * @throws RedisConfigException (from {@link #build()}) if below 1
      */
     public Builder fallbackMaxKeys(long maxKeys) {
-      this.fallbackMaxKeys = maxKeys;
+      failurePolicy.fallbackMaxKeys(maxKeys);
       return this;
     }
 
@@ -447,64 +288,67 @@ public record RedisStoreConfig(
      *
      * @param retryAfter more than zero
      * @return this builder
-     * @throws RedisConfigException (from {@link #build()}) if not positive
      */
     public Builder failClosedRetryAfter(Duration retryAfter) {
-      this.failClosedRetryAfter = retryAfter;
+      failurePolicy.failClosedRetryAfter(retryAfter);
       return this;
     }
 
     /**
-     * Sets the attempts per decision for transient errors (not connected, loading, read-only
-     * replica, cluster re-sharding); 3 by default. Timeouts are never retried.
+     * Sets the attempts per decision for transient errors; 3 by default.
      *
      * @param attempts 1 to 10
      * @return this builder
-     * @throws RedisConfigException (from {@link #build()}) if out of range
+     * @see RedisFailurePolicy.Builder#maxAttempts
      */
     public Builder maxAttempts(int attempts) {
-      this.maxAttempts = attempts;
-      this.retry = null;
+      failurePolicy.maxAttempts(attempts);
       return this;
     }
 
     /**
-     * Sets the pause between attempts: starts at {@code initial}, doubles, at most {@code max},
-     * with full jitter; 5 ms to 50 ms by default.
+     * Sets the pause between attempts; 5 ms doubling to 50 ms, full jitter, by default.
      *
      * @param initial the first pause
-     * @param max the longest pause
+     * @param max the longest pause, at least {@code initial}
      * @return this builder
-     * @throws RedisConfigException (from {@link #build()}) if not positive or max below initial
      */
     public Builder retryBackoff(Duration initial, Duration max) {
-      this.retryBackoff = initial;
-      this.retryBackoffMax = max;
-      this.retry = null;
+      failurePolicy.retryBackoff(initial, max);
       return this;
     }
 
     /**
      * Sets the whole retry schedule of a decision instead of {@link #maxAttempts} and {@link
-     * #retryBackoff}: any backoff and jitter of the core's {@link RetrySchedule}.
+     * #retryBackoff}.
      *
      * @param schedule 1 to 10 attempts
      * @return this builder
-     * @throws RedisConfigException (from {@link #build()}) if the attempts are out of range
      */
     public Builder retry(RetrySchedule schedule) {
-      this.retry = Objects.requireNonNull(schedule, "redis.retry");
+      failurePolicy.retry(schedule);
       return this;
     }
 
     /**
-     * Sets the circuit breaker around Redis; {@link #DEFAULT_BREAKER} by default.
+     * Sets the circuit breaker around Redis; {@link RedisFailurePolicy#DEFAULT_BREAKER} by default.
      *
      * @param breaker its configuration
      * @return this builder
      */
     public Builder breaker(CircuitBreakerConfig breaker) {
-      this.breaker = Objects.requireNonNull(breaker, "breaker");
+      failurePolicy.breaker(breaker);
+      return this;
+    }
+
+    /**
+     * Sets the prefix of every key; {@code sluice:rl:} by default.
+     *
+     * @param prefix without <code>{</code> or <code>}</code>
+     * @return this builder
+     */
+    public Builder keyPrefix(String prefix) {
+      this.keyPrefix = prefix;
       return this;
     }
 
@@ -514,23 +358,9 @@ public record RedisStoreConfig(
      *
      * @param size at least 0
      * @return this builder
-     * @throws RedisConfigException (from {@link #build()}) if negative
      */
     public Builder overLimitCache(int size) {
       this.overLimitCacheSize = size;
-      return this;
-    }
-
-    /**
-     * Lets the store start while Redis is unreachable: decisions follow the failure mode while a
-     * background task keeps connecting (at most {@link #reconnectDelayMax} apart). By default a
-     * store whose first connection fails is not created, so that a wrong address or password is
-     * seen at once.
-     *
-     * @return this builder
-     */
-    public Builder connectInBackground() {
-      this.connectInBackground = true;
       return this;
     }
 
@@ -557,26 +387,7 @@ public record RedisStoreConfig(
      */
     public RedisStoreConfig build() {
       return new RedisStoreConfig(
-          topology,
-          endpoints,
-          sentinelMaster,
-          tls,
-          username,
-          password,
-          database,
-          commandTimeout,
-          connectTimeout,
-          reconnectDelayMax,
-          keyPrefix,
-          onFailure,
-          fallbackNodes,
-          fallbackMaxKeys,
-          failClosedRetryAfter,
-          retry != null ? retry : schedule(maxAttempts, retryBackoff, retryBackoffMax),
-          breaker,
-          overLimitCacheSize,
-          connectInBackground,
-          listeners);
+          connection.build(), failurePolicy.build(), keyPrefix, overLimitCacheSize, listeners);
     }
   }
 }

@@ -22,7 +22,7 @@ final class StoreListeners implements RedisStoreListener {
   static @Nullable StoreListeners of(RedisStoreConfig config) {
     return config.listeners().isEmpty()
         ? null
-        : new StoreListeners(config.endpoints().toString(), config.listeners());
+        : new StoreListeners(config.connection().endpoints().toString(), config.listeners());
   }
 
   @Override

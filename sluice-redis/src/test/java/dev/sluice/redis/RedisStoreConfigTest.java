@@ -15,10 +15,10 @@ class RedisStoreConfigTest {
   @Test
   void defaultsAreAStandaloneServerOnLocalhostFallingBackToLocalLimits() {
     RedisStoreConfig config = RedisStoreConfig.builder().build();
-    assertThat(config.topology()).isEqualTo(Topology.STANDALONE);
-    assertThat(config.endpoints()).containsExactly("localhost:6379");
-    assertThat(config.onFailure()).isEqualTo(FailureMode.FALLBACK);
-    assertThat(config.commandTimeout()).isEqualTo(Duration.ofMillis(250));
+    assertThat(config.connection().topology()).isEqualTo(Topology.STANDALONE);
+    assertThat(config.connection().endpoints()).containsExactly("localhost:6379");
+    assertThat(config.failurePolicy().onFailure()).isEqualTo(FailureMode.FALLBACK);
+    assertThat(config.connection().commandTimeout()).isEqualTo(Duration.ofMillis(250));
     assertThat(config.overLimitCacheSize()).isZero();
   }
 
@@ -104,8 +104,13 @@ class RedisStoreConfigTest {
             .maxAttempts(4)
             .retryBackoff(Duration.ofMillis(2), Duration.ofMillis(20))
             .build();
-    assertThat(built.retry().maxAttempts()).isEqualTo(4);
-    assertThat(built.retry().backoff().delayFor(10, null, new java.util.SplittableRandom(1)))
+    assertThat(built.failurePolicy().retry().maxAttempts()).isEqualTo(4);
+    assertThat(
+            built
+                .failurePolicy()
+                .retry()
+                .backoff()
+                .delayFor(10, null, new java.util.SplittableRandom(1)))
         .isLessThanOrEqualTo(Duration.ofMillis(20));
 
     RetrySchedule fixed =
@@ -115,7 +120,13 @@ class RedisStoreConfigTest {
             Backoff.fixed(Duration.ofMillis(1)),
             Duration.ofMillis(1),
             RetrySchedule.OverMaxDelay.CAP);
-    assertThat(RedisStoreConfig.builder().standalone("redis:6379").retry(fixed).build().retry())
+    assertThat(
+            RedisStoreConfig.builder()
+                .standalone("redis:6379")
+                .retry(fixed)
+                .build()
+                .failurePolicy()
+                .retry())
         .isSameAs(fixed);
     RetrySchedule tooMany =
         new RetrySchedule(
